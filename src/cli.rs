@@ -1,0 +1,162 @@
+//! Command-line arguments (clap derive structs only).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::model::{Area, IdType, Risk};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "uuid-migrate",
+    version,
+    about = "Find, classify, gate and rewrite uuid.uuid4() call sites in Python code"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report every uuid4 site with its classification.
+    Scan(ScanArgs),
+    /// Write or ratchet down the baseline file.
+    Baseline(BaselineArgs),
+    /// Rewrite fixable sites into UnifiedIdGenerator calls (a unified diff, or --write).
+    Rewrite(RewriteArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by every command that walks a tree.
+#[derive(Debug, Args, Clone)]
+pub struct WalkArgs {
+    /// Files or directories to scan [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Use this configuration file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not honour .gitignore, .ignore and hidden-file rules.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also scan hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Follow symbolic links.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// When to use colour on stderr/stdout.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Narrow the sites to one migration wave.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only sites in this phase (migration wave).
+    #[arg(long)]
+    pub phase: Option<u32>,
+    /// Only sites with this risk tier.
+    #[arg(long, value_enum)]
+    pub risk: Option<RiskArg>,
+    /// Only sites with this ID type.
+    #[arg(long, value_enum)]
+    pub id_type: Option<IdTypeArg>,
+    /// Only sites in test or app code.
+    #[arg(long, value_enum)]
+    pub area: Option<AreaArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Fail only on sites beyond this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print only the summary.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Show the evidence behind every classification.
+    #[arg(long)]
+    pub explain: bool,
+    /// Also list sites suppressed with `# uuid-migrate: ignore`.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// The baseline file to write [default: uuid-migrate-baseline.json].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also add sites that are not in the baseline yet.
+    #[arg(long)]
+    pub allow_new: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RewriteArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write the changes to the files (atomically) instead of printing a diff.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 if anything would change; print nothing on stdout.
+    #[arg(long)]
+    pub check: bool,
+    /// Also rewrite sites of unknown ID type, with this prefix.
+    #[arg(long, value_name = "PREFIX")]
+    pub unknown_prefix: Option<String>,
+}
+
+macro_rules! value_enum_mirror {
+    ($arg:ident => $model:ident { $($variant:ident),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+        pub enum $arg { $($variant),* }
+        impl From<$arg> for $model {
+            fn from(value: $arg) -> Self {
+                match value { $($arg::$variant => $model::$variant),* }
+            }
+        }
+    };
+}
+
+value_enum_mirror!(RiskArg => Risk { Low, Medium, High });
+value_enum_mirror!(AreaArg => Area { Test, App });
+value_enum_mirror!(IdTypeArg => IdType {
+    Websocket, Transaction, Metric, Trace, Execution, Thread, User, Session, Request, Agent, Tool, Secret, Unknown,
+});

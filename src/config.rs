@@ -1,0 +1,467 @@
+//! Configuration: `[tool.uuid-migrate]` in `pyproject.toml` or `uuid-migrate.toml`, found from the
+//! scanned root upwards, validated with file, line and a hint for every mistake.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::model::{Area, IdType, Risk};
+
+/// A configuration file that cannot be used, with where and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    extend_exclude: Option<Vec<String>>,
+    test_paths: Option<Vec<String>>,
+    high_risk_paths: Option<Vec<String>>,
+    max_file_size: Option<u64>,
+    parse_timeout_ms: Option<u64>,
+    type_words: Option<BTreeMap<String, IdType>>,
+    noise_words: Option<Vec<String>>,
+    abbreviations: Option<BTreeMap<String, String>>,
+    generator: Option<RawGenerator>,
+    phases: Option<Vec<RawPhaseRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGenerator {
+    import: Option<String>,
+    call: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPhaseRule {
+    phase: u32,
+    paths: Option<Vec<String>>,
+    risk: Option<Vec<Risk>>,
+    area: Option<Area>,
+    id_type: Option<Vec<IdType>>,
+}
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyprojectTool {
+    #[serde(rename = "uuid-migrate")]
+    uuid_migrate: Option<RawConfig>,
+}
+
+/// One wave definition: the first rule a site matches gives its phase.
+#[derive(Debug, Clone)]
+pub struct PhaseRule {
+    pub phase: u32,
+    pub paths: Option<GlobSet>,
+    pub risk: Vec<Risk>,
+    pub area: Option<Area>,
+    pub id_types: Vec<IdType>,
+}
+
+/// The validated configuration every stage reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+    /// Directory that relative globs are matched against.
+    pub root: PathBuf,
+    pub include: Option<GlobSet>,
+    pub exclude: GlobSet,
+    pub test_paths: GlobSet,
+    pub high_risk_paths: Vec<(String, globset::GlobMatcher)>,
+    pub max_file_size: u64,
+    pub parse_timeout_ms: u64,
+    pub type_words: HashMap<String, IdType>,
+    pub noise_words: Vec<String>,
+    pub abbreviations: HashMap<String, String>,
+    pub generator_import: String,
+    pub generator_call: String,
+    pub phases: Vec<PhaseRule>,
+}
+
+pub const DEFAULT_TEST_PATHS: [&str; 5] = [
+    "**/tests/**",
+    "**/test/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+];
+pub const DEFAULT_NOISE_WORDS: [&str; 15] = [
+    "id", "ids", "uuid", "guid", "uid", "unique", "random", "suffix", "str", "hex", "value",
+    "part", "short", "new", "u",
+];
+pub const DEFAULT_GENERATOR_IMPORT: &str =
+    "from shared.id_generation.unified_id_generator import UnifiedIdGenerator";
+pub const DEFAULT_GENERATOR_CALL: &str = "UnifiedIdGenerator.generate_base_id";
+
+const DEFAULT_TYPE_WORDS: &[(&str, IdType)] = &[
+    ("connection", IdType::Websocket),
+    ("conn", IdType::Websocket),
+    ("websocket", IdType::Websocket),
+    ("ws", IdType::Websocket),
+    ("socket", IdType::Websocket),
+    ("client", IdType::Websocket),
+    ("message", IdType::Transaction),
+    ("msg", IdType::Transaction),
+    ("batch", IdType::Transaction),
+    ("transaction", IdType::Transaction),
+    ("txn", IdType::Transaction),
+    ("event", IdType::Metric),
+    ("metric", IdType::Metric),
+    ("trace", IdType::Trace),
+    ("span", IdType::Trace),
+    ("correlation", IdType::Trace),
+    ("context", IdType::Execution),
+    ("ctx", IdType::Execution),
+    ("run", IdType::Execution),
+    ("execution", IdType::Execution),
+    ("exec", IdType::Execution),
+    ("workflow", IdType::Execution),
+    ("thread", IdType::Thread),
+    ("user", IdType::User),
+    ("username", IdType::User),
+    ("session", IdType::Session),
+    ("request", IdType::Request),
+    ("req", IdType::Request),
+    ("agent", IdType::Agent),
+    ("tool", IdType::Tool),
+    ("secret", IdType::Secret),
+    ("token", IdType::Secret),
+    ("password", IdType::Secret),
+    ("passwd", IdType::Secret),
+    ("nonce", IdType::Secret),
+    ("salt", IdType::Secret),
+    ("csrf", IdType::Secret),
+    ("jti", IdType::Secret),
+    ("otp", IdType::Secret),
+    ("credential", IdType::Secret),
+    ("credentials", IdType::Secret),
+    ("apikey", IdType::Secret),
+    ("api_key", IdType::Secret),
+];
+
+const DEFAULT_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("message", "msg"),
+    ("connection", "conn"),
+    ("request", "req"),
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_raw(RawConfig::default(), None, PathBuf::from("."))
+            .expect("the default configuration is valid")
+    }
+}
+
+const CONFIG_FILES: [&str; 2] = ["uuid-migrate.toml", "pyproject.toml"];
+
+impl Config {
+    /// Finds the configuration from `start` upwards: the first `uuid-migrate.toml`, or
+    /// `pyproject.toml` with a `[tool.uuid-migrate]` table. None found: the defaults.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            for name in CONFIG_FILES {
+                let candidate = d.join(name);
+                if candidate.is_file() {
+                    if let Some(config) = Config::load(&candidate)? {
+                        return Ok(config);
+                    }
+                }
+            }
+            dir = d.parent();
+        }
+        Ok(Config::default())
+    }
+
+    /// Loads one file; `Ok(None)` for a `pyproject.toml` without our table.
+    pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+        let invalid = |err: toml::de::Error| {
+            let line = err.span().map_or(1, |s| line_of(&text, s.start));
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: hint(err.message()),
+            }
+        };
+        let raw = if is_pyproject {
+            let doc: Pyproject = toml::from_str(&text).map_err(invalid)?;
+            match doc.tool.and_then(|t| t.uuid_migrate) {
+                Some(raw) => raw,
+                None => return Ok(None),
+            }
+        } else {
+            toml::from_str(&text).map_err(invalid)?
+        };
+        let section_line = if is_pyproject {
+            text.find("[tool.uuid-migrate")
+                .map_or(1, |at| line_of(&text, at))
+        } else {
+            1
+        };
+        Config::from_raw(raw, Some(path.to_path_buf()), root)
+            .map(Some)
+            .map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: section_line,
+                message,
+            })
+    }
+
+    fn from_raw(raw: RawConfig, source: Option<PathBuf>, root: PathBuf) -> Result<Config, String> {
+        let include = raw
+            .include
+            .as_deref()
+            .map(|g| globset("include", g))
+            .transpose()?;
+        let mut exclude_globs = raw.exclude.unwrap_or_default();
+        exclude_globs.extend(raw.extend_exclude.unwrap_or_default());
+        let exclude = globset("exclude", &exclude_globs)?;
+        let test_globs = raw
+            .test_paths
+            .unwrap_or_else(|| DEFAULT_TEST_PATHS.iter().map(|s| s.to_string()).collect());
+        let test_paths = globset("test-paths", &test_globs)?;
+        let high_risk_paths = raw
+            .high_risk_paths
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| glob("high-risk-paths", &p).map(|g| (p, g.compile_matcher())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut type_words: HashMap<String, IdType> = DEFAULT_TYPE_WORDS
+            .iter()
+            .map(|(w, t)| (w.to_string(), *t))
+            .collect();
+        for (word, id_type) in raw.type_words.unwrap_or_default() {
+            type_words.insert(word.to_ascii_lowercase(), id_type);
+        }
+        let noise_words = raw
+            .noise_words
+            .unwrap_or_else(|| DEFAULT_NOISE_WORDS.iter().map(|s| s.to_string()).collect());
+        let mut abbreviations: HashMap<String, String> = DEFAULT_ABBREVIATIONS
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        for (word, prefix) in raw.abbreviations.unwrap_or_default() {
+            if !is_identifier_like(&prefix) {
+                return Err(format!(
+                    "abbreviation `{word}` = \"{prefix}\": a prefix may hold only letters, digits and `_`"
+                ));
+            }
+            abbreviations.insert(word, prefix);
+        }
+        let generator = raw.generator.unwrap_or(RawGenerator {
+            import: None,
+            call: None,
+        });
+        let generator_import = generator
+            .import
+            .unwrap_or_else(|| DEFAULT_GENERATOR_IMPORT.to_owned());
+        let generator_call = generator
+            .call
+            .unwrap_or_else(|| DEFAULT_GENERATOR_CALL.to_owned());
+        validate_generator(&generator_import, &generator_call)?;
+        let phases = raw
+            .phases
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                if rule.phase == 0 {
+                    return Err(format!("phases[{i}]: phase numbers start at 1"));
+                }
+                Ok(PhaseRule {
+                    phase: rule.phase,
+                    paths: rule
+                        .paths
+                        .as_deref()
+                        .map(|p| globset("phases.paths", p))
+                        .transpose()?,
+                    risk: rule.risk.unwrap_or_default(),
+                    area: rule.area,
+                    id_types: rule.id_type.unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Config {
+            source,
+            root,
+            include,
+            exclude,
+            test_paths,
+            high_risk_paths,
+            max_file_size: raw.max_file_size.unwrap_or(10 * 1024 * 1024),
+            parse_timeout_ms: raw.parse_timeout_ms.unwrap_or(5_000),
+            type_words,
+            noise_words,
+            abbreviations,
+            generator_import,
+            generator_call,
+            phases,
+        })
+    }
+
+    /// The path relative to the configuration root, with `/` separators, for glob matching.
+    pub fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
+        match absolute.strip_prefix(&root) {
+            Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
+            Err(_) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    pub fn is_test_path(&self, rel: &Path) -> bool {
+        self.test_paths.is_match(rel)
+    }
+
+    /// The name the generator is imported as (`UnifiedIdGenerator`).
+    pub fn generator_binding(&self) -> &str {
+        self.generator_import
+            .rsplit(' ')
+            .next()
+            .unwrap_or("UnifiedIdGenerator")
+    }
+}
+
+fn is_identifier_like(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn validate_generator(import: &str, call: &str) -> Result<(), String> {
+    let words: Vec<&str> = import.split_whitespace().collect();
+    let well_formed = matches!(words.as_slice(), ["from", _, "import", _])
+        || matches!(words.as_slice(), ["from", _, "import", _, "as", _]);
+    if !well_formed {
+        return Err(format!(
+            "generator.import = \"{import}\": expected `from MODULE import NAME` (optionally `as ALIAS`)"
+        ));
+    }
+    let binding = words.last().copied().unwrap_or_default();
+    if !call.split('.').next().is_some_and(|head| head == binding) {
+        return Err(format!(
+            "generator.call = \"{call}\" must start with the imported name `{binding}` (e.g. `{binding}.generate_base_id`)"
+        ));
+    }
+    Ok(())
+}
+
+fn glob(key: &str, pattern: &str) -> Result<globset::Glob, String> {
+    Glob::new(pattern).map_err(|e| format!("{key}: invalid glob `{pattern}`: {e}"))
+}
+
+fn globset(key: &str, patterns: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(glob(key, pattern)?);
+    }
+    builder.build().map_err(|e| format!("{key}: {e}"))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Turns serde's message into one that names the valid choices.
+fn hint(message: &str) -> String {
+    let message = message.trim().to_owned();
+    if message.contains("unknown field") {
+        return format!("{message} (see the README's configuration keys)");
+    }
+    if message.contains("unknown variant") {
+        return message;
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "pyproject.toml",
+            "[project]\nname = 'x'\n\n[tool.uuid-migrate]\nexclude = []\ntypo-key = 1\n",
+        );
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("pyproject.toml:6:"), "{err}");
+        assert!(err.contains("typo-key"), "{err}");
+    }
+
+    #[test]
+    fn bad_id_type_lists_choices() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "uuid-migrate.toml",
+            "[type-words]\nworkflow = \"job\"\n",
+        );
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains(":2:") && err.contains("websocket"), "{err}");
+    }
+
+    #[test]
+    fn pyproject_without_table_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "pyproject.toml", "[project]\nname = 'x'\n");
+        let config = Config::discover(dir.path()).unwrap();
+        assert!(config.source.is_none());
+    }
+
+    #[test]
+    fn type_words_extend_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "uuid-migrate.toml",
+            "[type-words]\njob = \"execution\"\n",
+        );
+        let config = Config::load(&path).unwrap().unwrap();
+        assert_eq!(config.type_words["job"], IdType::Execution);
+        assert_eq!(config.type_words["conn"], IdType::Websocket);
+    }
+}

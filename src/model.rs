@@ -1,0 +1,404 @@
+//! The vocabulary every stage shares: a site, its classification, and the evidence behind it.
+
+use serde::Serialize;
+use std::fmt;
+
+/// What kind of identifier a site produces, decided from its name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum IdType {
+    Websocket,
+    Transaction,
+    Metric,
+    Trace,
+    Execution,
+    Thread,
+    User,
+    Session,
+    Request,
+    Agent,
+    Tool,
+    Secret,
+    Unknown,
+}
+
+impl IdType {
+    pub const ALL: [IdType; 13] = [
+        IdType::Websocket,
+        IdType::Transaction,
+        IdType::Metric,
+        IdType::Trace,
+        IdType::Execution,
+        IdType::Thread,
+        IdType::User,
+        IdType::Session,
+        IdType::Request,
+        IdType::Agent,
+        IdType::Tool,
+        IdType::Secret,
+        IdType::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdType::Websocket => "websocket",
+            IdType::Transaction => "transaction",
+            IdType::Metric => "metric",
+            IdType::Trace => "trace",
+            IdType::Execution => "execution",
+            IdType::Thread => "thread",
+            IdType::User => "user",
+            IdType::Session => "session",
+            IdType::Request => "request",
+            IdType::Agent => "agent",
+            IdType::Tool => "tool",
+            IdType::Secret => "secret",
+            IdType::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<IdType> {
+        IdType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// What the surrounding code needs from the uuid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// `str(uuid4())`
+    String,
+    /// `uuid4().hex`
+    Hex,
+    /// `uuid4().hex[:8]`, `str(uuid4())[:8]` outside an f-string
+    Truncated,
+    /// inside an f-string replacement field
+    Fstring,
+    /// a bare `UUID` object used as such
+    Object,
+}
+
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::String => "string",
+            Shape::Hex => "hex",
+            Shape::Truncated => "truncated",
+            Shape::Fstring => "fstring",
+            Shape::Object => "object",
+        }
+    }
+}
+
+/// How risky it is to migrate a site.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub const ALL: [Risk; 3] = [Risk::Low, Risk::Medium, Risk::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+
+    pub fn default_phase(self) -> u32 {
+        match self {
+            Risk::Low => 1,
+            Risk::Medium => 2,
+            Risk::High => 3,
+        }
+    }
+}
+
+/// Test code or application code.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    Test,
+    App,
+}
+
+impl Area {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Test => "test",
+            Area::App => "app",
+        }
+    }
+}
+
+/// A call `uuid.uuid4()` or an uncalled reference `default_factory=uuid.uuid4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteKind {
+    Call,
+    Reference,
+}
+
+impl SiteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteKind::Call => "call",
+            SiteKind::Reference => "reference",
+        }
+    }
+}
+
+/// Whether the name used at the site was traced to an import of the standard library's uuid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    Resolved,
+    Unresolved,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Resolved => "resolved",
+            Binding::Unresolved => "unresolved",
+        }
+    }
+}
+
+/// Where a name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameSource {
+    AssignmentTarget,
+    AttributeTarget,
+    SubscriptKey,
+    Keyword,
+    DictKey,
+    AnnotatedField,
+    ReturningFunction,
+    OrFallback,
+    FstringPrefix,
+    ConcatPrefix,
+    Wrapper,
+    Container,
+    FollowedVariable,
+}
+
+impl NameSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameSource::AssignmentTarget => "assignment target",
+            NameSource::AttributeTarget => "attribute assignment target",
+            NameSource::SubscriptKey => "subscript key of the assignment target",
+            NameSource::Keyword => "keyword argument",
+            NameSource::DictKey => "dict key",
+            NameSource::AnnotatedField => "annotated class field",
+            NameSource::ReturningFunction => "enclosing function (value is returned)",
+            NameSource::OrFallback => "other operand of the `or` fallback",
+            NameSource::FstringPrefix => "literal prefix of the f-string",
+            NameSource::ConcatPrefix => "literal prefix of the `+` concatenation",
+            NameSource::Wrapper => "wrapping call",
+            NameSource::Container => "call or container the `id` goes into",
+            NameSource::FollowedVariable => "statement that consumes the local variable",
+        }
+    }
+}
+
+/// One piece of evidence behind a judgement, rendered by the report layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    Name {
+        name: String,
+        source: NameSource,
+    },
+    NameSaysNothing {
+        name: String,
+    },
+    TypeWord {
+        word: String,
+        id_type: IdType,
+    },
+    SecretWord {
+        word: String,
+    },
+    NoTypeWord {
+        head: Option<String>,
+    },
+    NoName,
+    Shape {
+        shape: Shape,
+        detail: &'static str,
+    },
+    RiskExceptHandler,
+    RiskObjectShape,
+    RiskSecret,
+    RiskUnresolved,
+    RiskErrorRegion,
+    RiskHighPath {
+        pattern: String,
+    },
+    RiskDefaultFactory,
+    RiskLambda,
+    RiskClassField,
+    RiskModuleConstant,
+    RiskDefaultArgument,
+    RiskDirect,
+    PhaseRule {
+        index: usize,
+        phase: u32,
+    },
+    PhaseDefault {
+        phase: u32,
+    },
+    Unresolved,
+    ErrorRegion,
+    ImportInOtherScope,
+    Suppressed {
+        reason: Option<String>,
+    },
+    /// A fixable-looking site whose rewrite cannot be made safely.
+    NoSafeRewrite {
+        why: String,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Name { name, source } => {
+                write!(f, "name `{name}` from the {}", source.describe())
+            }
+            Reason::NameSaysNothing { name } => {
+                write!(f, "name `{name}` has only noise words: looked further")
+            }
+            Reason::TypeWord { word, id_type } => {
+                write!(f, "word `{word}` means id type {}", id_type.as_str())
+            }
+            Reason::SecretWord { word } => write!(
+                f,
+                "secret word `{word}`: uuid4 has 122 random bits, a structured id only 32; never rewritten (use secrets.token_urlsafe)"
+            ),
+            Reason::NoTypeWord { head: Some(head) } => {
+                write!(f, "head word `{head}` maps to no id type")
+            }
+            Reason::NoTypeWord { head: None } => write!(f, "no word maps to an id type"),
+            Reason::NoName => write!(f, "no name found for the value"),
+            Reason::Shape { shape, detail } => write!(f, "shape {}: {detail}", shape.as_str()),
+            Reason::RiskExceptHandler => {
+                write!(f, "high risk: fallback path inside an `except` handler")
+            }
+            Reason::RiskObjectShape => write!(f, "high risk: a UUID object is used as such"),
+            Reason::RiskSecret => write!(f, "high risk: secret value"),
+            Reason::RiskUnresolved => write!(f, "high risk: `uuid` is never imported in this file"),
+            Reason::RiskErrorRegion => write!(f, "high risk: inside a region that does not parse"),
+            Reason::RiskHighPath { pattern } => {
+                write!(
+                    f,
+                    "high risk: path matches configured high-risk pattern `{pattern}`"
+                )
+            }
+            Reason::RiskDefaultFactory => write!(
+                f,
+                "medium risk: default factory (value made later, per instance)"
+            ),
+            Reason::RiskLambda => write!(f, "medium risk: inside a lambda (deferred)"),
+            Reason::RiskClassField => write!(f, "medium risk: class-level field default (shared)"),
+            Reason::RiskModuleConstant => {
+                write!(f, "medium risk: module-level value (made once at import)")
+            }
+            Reason::RiskDefaultArgument => write!(
+                f,
+                "medium risk: default argument value (evaluated once, shared by every call)"
+            ),
+            Reason::RiskDirect => write!(f, "low risk: made and used directly in ordinary code"),
+            Reason::PhaseRule { index, phase } => {
+                write!(f, "phase {phase} from configured phase rule #{}", index + 1)
+            }
+            Reason::PhaseDefault { phase } => write!(f, "phase {phase} from the risk tier"),
+            Reason::Unresolved => write!(f, "binding unresolved: the file never imports `uuid`"),
+            Reason::ErrorRegion => write!(f, "inside a syntax error region: never rewritten"),
+            Reason::ImportInOtherScope => {
+                write!(f, "`uuid` is imported in another scope of this file")
+            }
+            Reason::Suppressed { reason: Some(r) } => write!(f, "suppressed: {r}"),
+            Reason::Suppressed { reason: None } => {
+                write!(f, "suppressed by `# uuid-migrate: ignore`")
+            }
+            Reason::NoSafeRewrite { why } => write!(f, "not rewritten: {why}"),
+        }
+    }
+}
+
+/// 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The judgements made about a site.
+#[derive(Debug, Clone)]
+pub struct Classification {
+    pub name: Option<String>,
+    pub id_type: IdType,
+    pub shape: Shape,
+    pub risk: Risk,
+    pub phase: u32,
+    pub area: Area,
+    pub fixable: bool,
+    /// The prefix a rewrite would pass to the generator.
+    pub prefix: Option<String>,
+    pub reasons: Vec<Reason>,
+}
+
+/// A byte-range replacement in the original file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub content: String,
+}
+
+/// One `uuid4` site with everything known about it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Byte offset of the start of `uuid.uuid4` in the original file bytes.
+    pub offset: usize,
+    pub end_offset: usize,
+    pub start: Position,
+    pub end: Position,
+    pub kind: SiteKind,
+    pub binding: Binding,
+    pub code: String,
+    pub line_text: String,
+    /// Number of indentation characters stripped from `line_text`.
+    pub indent: usize,
+    pub scope: String,
+    /// The site's statement with whitespace normalised, for the baseline fingerprint.
+    pub statement: String,
+    pub in_error_region: bool,
+    pub suppressed: Option<Option<String>>,
+    pub classification: Classification,
+    /// The replacement of the site's expression, when the site is fixable.
+    pub edit: Option<Edit>,
+}
+
+impl Site {
+    pub fn line_text_indent(&self) -> usize {
+        self.indent
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+}

@@ -1,0 +1,243 @@
+//! Bytes -> text -> tree: PEP 263 decoding, one tree-sitter parser per thread, a parse time budget.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+use tree_sitter::{Parser, Tree};
+
+/// How the file's bytes were decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    /// A legacy encoding declared by a PEP 263 coding line.
+    Legacy(&'static encoding_rs::Encoding),
+}
+
+/// A Python source file: its original bytes and the decoded text the parser sees.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub raw: Vec<u8>,
+    /// Decoded text without the byte-order mark.
+    pub text: String,
+    /// Length of the UTF-8 byte-order mark in `raw` (0 or 3).
+    pub bom: usize,
+    pub encoding: TextEncoding,
+}
+
+/// Why a file's bytes could not be turned into text.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("binary file (contains NUL bytes); not Python source")]
+    Binary,
+    #[error(
+        "not valid UTF-8 and no PEP 263 coding line: add `# -*- coding: latin-1 -*-` (or the right encoding) as the first line"
+    )]
+    NotUtf8,
+    #[error("unknown encoding `{0}` in the PEP 263 coding line")]
+    UnknownEncoding(String),
+    #[error("bytes are not valid {0} as declared by the PEP 263 coding line")]
+    Malformed(&'static str),
+}
+
+impl SourceFile {
+    pub fn decode(raw: Vec<u8>) -> Result<SourceFile, DecodeError> {
+        if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
+            return Err(DecodeError::Binary);
+        }
+        let bom = if raw.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let declared = coding_declaration(&raw[bom..]);
+        let encoding = match declared {
+            None => None,
+            Some(label) => {
+                let normalized = normalize_label(&label);
+                if is_utf8_label(&normalized) {
+                    None
+                } else {
+                    match encoding_rs::Encoding::for_label(normalized.as_bytes()) {
+                        Some(enc) if enc == encoding_rs::UTF_8 => None,
+                        Some(enc) => Some(enc),
+                        None => return Err(DecodeError::UnknownEncoding(label)),
+                    }
+                }
+            }
+        };
+        match encoding {
+            None => {
+                let text = std::str::from_utf8(&raw[bom..])
+                    .map_err(|_| DecodeError::NotUtf8)?
+                    .to_owned();
+                Ok(SourceFile {
+                    raw,
+                    text,
+                    bom,
+                    encoding: TextEncoding::Utf8,
+                })
+            }
+            Some(enc) => {
+                let (text, had_errors) = enc.decode_without_bom_handling(&raw[bom..]);
+                if had_errors {
+                    return Err(DecodeError::Malformed(enc.name()));
+                }
+                let text = text.into_owned();
+                Ok(SourceFile {
+                    raw,
+                    text,
+                    bom,
+                    encoding: TextEncoding::Legacy(enc),
+                })
+            }
+        }
+    }
+
+    /// Maps a byte offset in `text` to the byte offset in `raw`.
+    pub fn raw_offset(&self, text_offset: usize) -> usize {
+        match self.encoding {
+            TextEncoding::Utf8 => self.bom + text_offset,
+            TextEncoding::Legacy(enc) => {
+                let (bytes, _, _) = enc.encode(&self.text[..text_offset]);
+                self.bom + bytes.len()
+            }
+        }
+    }
+}
+
+fn normalize_label(label: &str) -> String {
+    let lower = label.to_ascii_lowercase().replace('_', "-");
+    match lower.as_str() {
+        "latin-1" | "latin1" | "iso-latin-1" | "l1" | "iso8859-1" | "8859" | "cp819" => {
+            "iso-8859-1".to_owned()
+        }
+        _ => lower,
+    }
+}
+
+fn is_utf8_label(label: &str) -> bool {
+    matches!(label, "utf-8" | "utf8" | "utf-8-sig" | "u8" | "utf") || label.starts_with("utf-8-")
+}
+
+/// The encoding named by a PEP 263 coding line in the first two lines, if any.
+fn coding_declaration(raw: &[u8]) -> Option<String> {
+    let mut lines = raw.split(|&b| b == b'\n');
+    for (index, line) in lines.by_ref().take(2).enumerate() {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+        if !trimmed.starts_with('#') {
+            // PEP 263: the second line only counts when the first is a comment or blank.
+            if index == 0 && !trimmed.trim().is_empty() {
+                return None;
+            }
+            continue;
+        }
+        if let Some(found) = coding_in_comment(trimmed) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn coding_in_comment(comment: &str) -> Option<String> {
+    let at = comment.find("coding")?;
+    let rest = &comment[at + "coding".len()..];
+    let rest = rest.strip_prefix([':', '='])?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The outcome of parsing: a tree, or a file that took longer than the budget.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("parsing took longer than {0:?}: skipped (raise `parse-timeout-ms` to scan it)")]
+    Timeout(Duration),
+    #[error("tree-sitter could not parse the file")]
+    Failed,
+}
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("tree-sitter-python grammar is compatible with the linked tree-sitter");
+    parser
+}
+
+/// Parses `text` with this thread's parser, giving up after `budget`.
+pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
+    PARSER.with(|cell| {
+        let mut parser = cell.borrow_mut();
+        let bytes = text.as_bytes();
+        let mut read = |offset: usize, _| -> &[u8] { bytes.get(offset..).unwrap_or(&[]) };
+        let result = match budget {
+            None => parser.parse_with_options(&mut read, None, None),
+            Some(budget) => {
+                let started = Instant::now();
+                let mut progress = |_: &tree_sitter::ParseState| started.elapsed() > budget;
+                let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+                parser.parse_with_options(&mut read, None, Some(options))
+            }
+        };
+        match (result, budget) {
+            (Some(tree), _) => Ok(tree),
+            (None, Some(budget)) => {
+                parser.reset();
+                Err(ParseError::Timeout(budget))
+            }
+            (None, None) => {
+                parser.reset();
+                Err(ParseError::Failed)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_latin1_by_coding_line() {
+        let raw = b"# -*- coding: latin-1 -*-\nname = '\xe9'\n".to_vec();
+        let file = SourceFile::decode(raw).unwrap();
+        assert!(file.text.contains('é'));
+        let at = file.text.find("'").unwrap();
+        assert_eq!(file.raw_offset(at + 'é'.len_utf8() + 1), at + 2);
+    }
+
+    #[test]
+    fn rejects_undeclared_latin1_and_binary() {
+        assert_eq!(
+            SourceFile::decode(b"x = '\xe9'\n".to_vec()).unwrap_err(),
+            DecodeError::NotUtf8
+        );
+        assert_eq!(
+            SourceFile::decode(b"x\0y".to_vec()).unwrap_err(),
+            DecodeError::Binary
+        );
+    }
+
+    #[test]
+    fn strips_bom_and_maps_offsets() {
+        let file = SourceFile::decode(b"\xEF\xBB\xBFimport uuid\n".to_vec()).unwrap();
+        assert_eq!(file.text, "import uuid\n");
+        assert_eq!(file.raw_offset(7), 10);
+    }
+
+    #[test]
+    fn coding_line_must_be_in_first_two_lines() {
+        assert_eq!(
+            coding_declaration(b"#!/usr/bin/python\n# vim: set fileencoding=utf-8 :\n"),
+            Some("utf-8".into())
+        );
+        assert_eq!(coding_declaration(b"x = 1\n# coding: latin-1\n"), None);
+    }
+}

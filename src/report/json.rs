@@ -1,0 +1,107 @@
+//! `--format json`, version 1: stable, sorted by path then offset.
+
+use serde::Serialize;
+
+use super::{BaselineStatus, Report, Summary};
+use crate::model::{Area, Binding, IdType, Risk, Shape, SiteKind};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    sites: Vec<JsonSite<'a>>,
+    summary: Summary,
+    errors: Vec<JsonError<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_since_baseline: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: usize,
+    kind: SiteKind,
+    binding: Binding,
+    code: &'a str,
+    line_text: &'a str,
+    name: Option<&'a str>,
+    id_type: IdType,
+    shape: Shape,
+    risk: Risk,
+    phase: u32,
+    area: Area,
+    fixable: bool,
+    suppressed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression_reason: Option<&'a str>,
+    scope: &'a str,
+    fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement: Option<&'a str>,
+    reasons: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineStatus>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let sites = report
+        .sites
+        .iter()
+        .map(|r| {
+            let s = r.site;
+            let c = &s.classification;
+            JsonSite {
+                path: r.path,
+                line: s.start.line,
+                column: s.start.column,
+                end_line: s.end.line,
+                end_column: s.end.column,
+                offset: s.offset,
+                kind: s.kind,
+                binding: s.binding,
+                code: &s.code,
+                line_text: &s.line_text,
+                name: c.name.as_deref(),
+                id_type: c.id_type,
+                shape: c.shape,
+                risk: c.risk,
+                phase: c.phase,
+                area: c.area,
+                fixable: c.fixable,
+                suppressed: s.is_suppressed(),
+                suppression_reason: s.suppressed.as_ref().and_then(|r| r.as_deref()),
+                scope: &s.scope,
+                fingerprint: r.fingerprint,
+                replacement: s.edit.as_ref().map(|e| e.content.as_str()),
+                reasons: c.reasons.iter().map(ToString::to_string).collect(),
+                baseline: r.baseline,
+            }
+        })
+        .collect();
+    let document = Document {
+        version: 1,
+        sites,
+        summary: report.summary(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.display,
+                message: &e.message,
+            })
+            .collect(),
+        fixed_since_baseline: report.fixed_since_baseline,
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("the report serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,167 @@
+//! Rendering: the only code that turns results into text for people and tools.
+
+pub mod json;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use crate::model::{Area, IdType, Risk, Site};
+use crate::scan::{FileError, ScanResult};
+
+/// A site's standing against the baseline, when one is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineStatus {
+    New,
+    Baselined,
+}
+
+/// One site as the reports see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportedSite<'a> {
+    pub path: &'a str,
+    pub site: &'a Site,
+    pub baseline: Option<BaselineStatus>,
+    pub fingerprint: &'a str,
+}
+
+/// Everything a report renders.
+#[derive(Debug)]
+pub struct Report<'a> {
+    pub files_scanned: usize,
+    pub sites: Vec<ReportedSite<'a>>,
+    pub errors: &'a [FileError],
+    /// Baselined sites no longer found, when a baseline is used.
+    pub fixed_since_baseline: Option<usize>,
+}
+
+/// Counts over the reported, unsuppressed sites.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub files_with_sites: usize,
+    pub sites: usize,
+    pub by_id_type: BTreeMap<String, usize>,
+    pub by_risk: BTreeMap<String, usize>,
+    pub by_phase: BTreeMap<String, usize>,
+    pub by_area: BTreeMap<String, usize>,
+    pub suppressed: usize,
+    pub fixable: usize,
+}
+
+impl Report<'_> {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            files_scanned: self.files_scanned,
+            ..Summary::default()
+        };
+        let mut files = std::collections::BTreeSet::new();
+        for reported in &self.sites {
+            let site = reported.site;
+            if site.is_suppressed() {
+                summary.suppressed += 1;
+                continue;
+            }
+            let c = &site.classification;
+            files.insert(reported.path);
+            summary.sites += 1;
+            *summary
+                .by_id_type
+                .entry(c.id_type.as_str().to_owned())
+                .or_default() += 1;
+            *summary
+                .by_risk
+                .entry(c.risk.as_str().to_owned())
+                .or_default() += 1;
+            *summary.by_phase.entry(c.phase.to_string()).or_default() += 1;
+            *summary
+                .by_area
+                .entry(c.area.as_str().to_owned())
+                .or_default() += 1;
+            summary.fixable += usize::from(c.fixable);
+        }
+        summary.files_with_sites = files.len();
+        summary
+    }
+
+    /// Sites and files per top-level directory, like a migration plan's "service: N sites in M files".
+    pub fn by_directory(&self) -> Vec<(String, usize, usize)> {
+        let mut dirs: BTreeMap<String, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+        for reported in self.sites.iter().filter(|r| !r.site.is_suppressed()) {
+            let top = top_level(reported.path);
+            let entry = dirs.entry(top).or_default();
+            entry.0 += 1;
+            entry.1.insert(reported.path);
+        }
+        dirs.into_iter()
+            .map(|(dir, (sites, files))| (dir, sites, files.len()))
+            .collect()
+    }
+
+    /// Sites that make the run fail: unsuppressed, and new when a baseline is used.
+    pub fn violations(&self) -> usize {
+        self.sites
+            .iter()
+            .filter(|r| !r.site.is_suppressed() && r.baseline != Some(BaselineStatus::Baselined))
+            .count()
+    }
+}
+
+/// `services/ws/types.py` -> `services/`; a file at the top -> `.`.
+pub fn top_level(path: &str) -> String {
+    let trimmed = path.trim_start_matches("../");
+    match trimmed.split_once('/') {
+        Some((dir, _)) => format!("{dir}/"),
+        None => ".".to_owned(),
+    }
+}
+
+/// Which sites the filters let through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub phase: Option<u32>,
+    pub risk: Option<Risk>,
+    pub id_type: Option<IdType>,
+    pub area: Option<Area>,
+}
+
+impl Filter {
+    pub fn matches(&self, site: &Site) -> bool {
+        let c = &site.classification;
+        self.phase.is_none_or(|p| p == c.phase)
+            && self.risk.is_none_or(|r| r == c.risk)
+            && self.id_type.is_none_or(|t| t == c.id_type)
+            && self.area.is_none_or(|a| a == c.area)
+    }
+}
+
+/// The sites of a scan that pass the filter, in path and offset order.
+pub fn select<'a>(
+    result: &'a ScanResult,
+    filter: &Filter,
+    fingerprints: &'a [Vec<String>],
+) -> Vec<ReportedSite<'a>> {
+    let mut out = Vec::new();
+    for (file, prints) in result.files.iter().zip(fingerprints) {
+        for (site, fingerprint) in file.sites.iter().zip(prints) {
+            if filter.matches(site) {
+                out.push(ReportedSite {
+                    path: &file.display,
+                    site,
+                    baseline: None,
+                    fingerprint,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// SARIF, GitHub annotations and the markdown migration plan.
+pub fn render_other(
+    format: crate::cli::Format,
+    _report: &Report<'_>,
+    _config: &crate::config::Config,
+) -> anyhow::Result<String> {
+    anyhow::bail!("--format {format:?} is not implemented yet")
+}

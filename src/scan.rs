@@ -1,0 +1,308 @@
+//! The per-file pipeline and the parallel run over all files:
+//! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tree_sitter::Node;
+
+use crate::classify::classify;
+use crate::config::Config;
+use crate::fix;
+use crate::model::{Position, Site};
+use crate::parse::{SourceFile, parse};
+use crate::sites::{find_sites, scope_path};
+use crate::walk::{WalkOptions, walk};
+
+/// What scanning one file produced.
+#[derive(Debug)]
+pub struct FileScan {
+    pub path: PathBuf,
+    /// Relative to the current directory when under it, `/` separators.
+    pub display: String,
+    pub sites: Vec<Site>,
+}
+
+/// A problem with one path; the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub display: String,
+    pub message: String,
+}
+
+/// The outcome of scanning a set of paths.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub files_scanned: usize,
+    /// Files with at least one site, sorted by path.
+    pub files: Vec<FileScan>,
+    pub errors: Vec<FileError>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    pub walk: WalkOptions,
+}
+
+/// Scans every Python file under `paths`.
+pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions) -> ScanResult {
+    let walked = walk(paths, config, options.walk);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut errors: Vec<FileError> = walked
+        .errors
+        .iter()
+        .map(|(path, message)| FileError {
+            display: display_path(path, &cwd),
+            message: message.clone(),
+        })
+        .collect();
+    let outcomes: Vec<Result<Option<FileScan>, FileError>> = walked
+        .files
+        .par_iter()
+        .map(|path| scan_file(path, &display_path(path, &cwd), config))
+        .collect();
+    let mut files = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
+            Err(err) => errors.push(err),
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    errors.sort_by(|a, b| a.display.cmp(&b.display));
+    ScanResult {
+        files_scanned: walked.files.len(),
+        files,
+        errors,
+    }
+}
+
+/// `path` relative to `cwd` when under it, with `/` separators.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let shown = match absolute.strip_prefix(cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// Whether the bytes can hold a site: `uuid4` somewhere outside a comment line.
+pub fn may_contain_site(raw: &[u8]) -> bool {
+    let finder = memchr::memmem::Finder::new(b"uuid4");
+    finder.find_iter(raw).any(|at| {
+        let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
+        let first = raw[line_start..at]
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
+        first != Some(&b'#')
+    })
+}
+
+pub fn scan_file(
+    path: &Path,
+    display: &str,
+    config: &Config,
+) -> Result<Option<FileScan>, FileError> {
+    let error = |message: String| FileError {
+        display: display.to_owned(),
+        message,
+    };
+    let metadata = std::fs::metadata(path).map_err(|e| error(io_message(&e)))?;
+    if metadata.len() > config.max_file_size {
+        return Err(error(format!(
+            "{} bytes is over the {}-byte limit: skipped (raise `max-file-size` to scan it)",
+            metadata.len(),
+            config.max_file_size
+        )));
+    }
+    let raw = std::fs::read(path).map_err(|e| error(io_message(&e)))?;
+    if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
+        return Err(error(
+            "binary file (contains NUL bytes): not Python source".to_owned(),
+        ));
+    }
+    if !may_contain_site(&raw) {
+        return Ok(None);
+    }
+    let source = SourceFile::decode(raw).map_err(|e| error(e.to_string()))?;
+    let sites = analyze(&source, &config.relative(path), config).map_err(error)?;
+    if sites.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(FileScan {
+        path: path.to_path_buf(),
+        display: display.to_owned(),
+        sites,
+    }))
+}
+
+fn io_message(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => err.to_string(),
+    }
+}
+
+/// Finds and classifies every site of one decoded file.
+pub fn analyze(source: &SourceFile, rel_path: &Path, config: &Config) -> Result<Vec<Site>, String> {
+    let text = source.text.as_str();
+    let src = text.as_bytes();
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    let tree = parse(text, budget).map_err(|e| e.to_string())?;
+    let lines = LineIndex::new(text);
+    let mut sites = Vec::new();
+    for found in find_sites(&tree, text) {
+        let mut classified = classify(&found, src, rel_path, config);
+        let node = found.node;
+        let start = lines.position(text, node.start_byte());
+        let end = lines.position(text, node.end_byte());
+        let line_text = lines.line(text, node.start_byte());
+        let suppressed = suppression(line_text);
+        let edit = if classified.classification.fixable {
+            match fix::plan_edit(&classified, src, config) {
+                Ok(edit) => Some(edit),
+                Err(reason) => {
+                    classified.classification.fixable = false;
+                    classified.classification.reasons.push(reason);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(reason) = &suppressed {
+            classified
+                .classification
+                .reasons
+                .push(crate::model::Reason::Suppressed {
+                    reason: reason.clone(),
+                });
+        }
+        sites.push(Site {
+            offset: source.raw_offset(node.start_byte()),
+            end_offset: source.raw_offset(node.end_byte()),
+            start,
+            end,
+            kind: found.kind,
+            binding: found.binding,
+            code: crate::sites::node_text(found.expr, src).to_owned(),
+            line_text: line_text
+                .trim_start()
+                .trim_end_matches(['\r', '\n'])
+                .to_owned(),
+            indent: line_text.chars().take_while(|c| c.is_whitespace()).count(),
+            scope: scope_path(node, src),
+            statement: normalized_statement(node, src),
+            in_error_region: found.in_error_region,
+            suppressed,
+            edit: edit.map(|e| crate::model::Edit {
+                start: source.raw_offset(e.start),
+                end: source.raw_offset(e.end),
+                content: e.content,
+            }),
+            classification: classified.classification,
+        });
+    }
+    Ok(sites)
+}
+
+/// `# uuid-migrate: ignore` or `# uuid-migrate: ignore[reason]` on the site's line.
+fn suppression(line: &str) -> Option<Option<String>> {
+    let hash = line.find('#')?;
+    let comment = &line[hash..];
+    let at = comment.find("uuid-migrate: ignore")?;
+    let rest = &comment[at + "uuid-migrate: ignore".len()..];
+    let reason = rest
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map(|(r, _)| r.trim().to_owned());
+    Some(reason.filter(|r| !r.is_empty()))
+}
+
+/// The statement holding the site (the header only, for compound statements), with all
+/// whitespace and trailing commas removed: what the baseline fingerprint hashes.
+fn normalized_statement(node: Node<'_>, src: &[u8]) -> String {
+    let mut stmt = node;
+    while let Some(parent) = stmt.parent() {
+        if matches!(parent.kind(), "block" | "module") {
+            break;
+        }
+        stmt = parent;
+    }
+    let mut end = stmt.end_byte();
+    let mut cursor = stmt.walk();
+    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind() == "block") {
+        if body.start_byte() > node.end_byte() {
+            end = body.start_byte();
+        }
+    }
+    let text = String::from_utf8_lossy(&src[stmt.start_byte()..end]);
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed
+        .replace(",)", ")")
+        .replace(",]", "]")
+        .replace(",}", "}")
+}
+
+/// Byte offset -> line and character column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line_number(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    fn position(&self, text: &str, offset: usize) -> Position {
+        let line = self.line_number(offset);
+        let start = self.starts[line - 1];
+        Position {
+            line,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    fn line<'a>(&self, text: &'a str, offset: usize) -> &'a str {
+        let line = self.line_number(offset);
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        &text[start..end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefilter_skips_comment_only_mentions() {
+        assert!(!may_contain_site(b"# uuid4 here\n    # and uuid4\n"));
+        assert!(may_contain_site(b"# c\nx = uuid4()\n"));
+    }
+
+    #[test]
+    fn parses_suppressions() {
+        assert_eq!(suppression("x = 1  # uuid-migrate: ignore"), Some(None));
+        assert_eq!(
+            suppression("x  # uuid-migrate: ignore[legacy api]"),
+            Some(Some("legacy api".into()))
+        );
+        assert_eq!(suppression("x = 1"), None);
+    }
+}

@@ -1,0 +1,583 @@
+//! Tree -> `uuid4` sites: import bindings, a Python scope model, and name resolution.
+//!
+//! A site is an expression that evaluates the standard library's `uuid.uuid4`. The queries in
+//! `queries/` find imports, name bindings and `X.uuid4` attributes; this module decides, with
+//! Python's scoping rules (class bodies do not enclose their methods), which of them are sites.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, Query, QueryCursor, Tree};
+
+use crate::model::{Binding, SiteKind};
+
+pub static IMPORTS_QUERY: LazyLock<Query> =
+    LazyLock::new(|| compile("imports.scm", include_str!("../queries/imports.scm")));
+pub static BINDINGS_QUERY: LazyLock<Query> =
+    LazyLock::new(|| compile("bindings.scm", include_str!("../queries/bindings.scm")));
+pub static CANDIDATES_QUERY: LazyLock<Query> =
+    LazyLock::new(|| compile("candidates.scm", include_str!("../queries/candidates.scm")));
+
+fn compile(name: &str, source: &str) -> Query {
+    Query::new(&tree_sitter_python::LANGUAGE.into(), source)
+        .unwrap_or_else(|err| panic!("queries/{name} does not compile: {err}"))
+}
+
+/// What a name is bound to in one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    UuidModule,
+    Uuid4Function,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    Comprehension,
+}
+
+#[derive(Debug, Default)]
+struct Scope {
+    bindings: HashMap<String, Vec<Bound>>,
+    globals: HashSet<String>,
+}
+
+/// A site found in the tree, before classification.
+#[derive(Debug, Clone, Copy)]
+pub struct FoundSite<'t> {
+    /// `uuid.uuid4` (attribute) or `uuid4` / alias (identifier).
+    pub node: Node<'t>,
+    /// The call when the site is called, else `node`.
+    pub expr: Node<'t>,
+    pub kind: SiteKind,
+    pub binding: Binding,
+    /// The name is bound only in another scope of the file (imports anywhere count).
+    pub import_elsewhere: bool,
+    pub in_error_region: bool,
+}
+
+/// Finds every site in a parsed file.
+pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
+    let src = text.as_bytes();
+    let root = tree.root_node();
+    let mut model = ScopeModel::default();
+
+    let imports = collect_imports(root, src, &mut model);
+    let mut interesting: HashSet<String> =
+        imports.iter().map(|(name, _, _)| name.clone()).collect();
+    interesting.insert("uuid".to_owned());
+    collect_bindings(root, src, &interesting, &mut model);
+
+    let uuid_names_anywhere: HashSet<&str> = imports
+        .iter()
+        .filter(|(_, b, _)| *b == Bound::UuidModule)
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    let func_names_anywhere: HashSet<&str> = imports
+        .iter()
+        .filter(|(_, b, _)| *b == Bound::Uuid4Function)
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+
+    let mut sites = Vec::new();
+
+    // `X.uuid4` attributes.
+    let mut cursor = QueryCursor::new();
+    let object_ix = capture_index(&CANDIDATES_QUERY, "object");
+    let site_ix = capture_index(&CANDIDATES_QUERY, "site");
+    let mut matches = cursor.matches(&CANDIDATES_QUERY, root, src);
+    while let Some(m) = matches.next() {
+        let (Some(object), Some(attr)) = (capture(m, object_ix), capture(m, site_ix)) else {
+            continue;
+        };
+        let name = node_text(object, src);
+        let resolution = model.resolve(name, object);
+        let (binding, import_elsewhere) = match resolution {
+            Some(Bound::UuidModule) => (Binding::Resolved, false),
+            Some(_) => continue,
+            None if uuid_names_anywhere.contains(name) => (Binding::Resolved, true),
+            None if name == "uuid" => (Binding::Unresolved, false),
+            None => continue,
+        };
+        sites.push(make_site(attr, binding, import_elsewhere));
+    }
+
+    // Bare `uuid4` and its aliases, found as identifiers in expression position.
+    if !func_names_anywhere.is_empty() {
+        collect_bare_names(root, src, &func_names_anywhere, &model, &mut sites);
+    }
+
+    sites.sort_by_key(|s| s.node.start_byte());
+    sites.dedup_by_key(|s| s.node.start_byte());
+    sites
+}
+
+fn make_site(node: Node<'_>, binding: Binding, import_elsewhere: bool) -> FoundSite<'_> {
+    let parent = node.parent();
+    let called = parent.filter(|p| {
+        p.kind() == "call" && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+    });
+    FoundSite {
+        node,
+        expr: called.unwrap_or(node),
+        kind: if called.is_some() {
+            SiteKind::Call
+        } else {
+            SiteKind::Reference
+        },
+        binding,
+        import_elsewhere,
+        in_error_region: in_error_region(node),
+    }
+}
+
+fn in_error_region(node: Node<'_>) -> bool {
+    let mut current = Some(node);
+    while let Some(n) = current {
+        if n.is_error() || n.is_missing() {
+            return true;
+        }
+        if n.parent()
+            .is_some_and(|p| matches!(p.kind(), "block" | "module"))
+        {
+            return n.has_error();
+        }
+        current = n.parent();
+    }
+    false
+}
+
+fn collect_bare_names<'t>(
+    root: Node<'t>,
+    src: &[u8],
+    names: &HashSet<&str>,
+    model: &ScopeModel,
+    sites: &mut Vec<FoundSite<'t>>,
+) {
+    let text = std::str::from_utf8(src).unwrap_or_default();
+    for name in names {
+        let finder = memchr::memmem::Finder::new(name.as_bytes());
+        for start in finder.find_iter(src) {
+            let end = start + name.len();
+            let Some(node) = root.descendant_for_byte_range(start, end) else {
+                continue;
+            };
+            if node.kind() != "identifier" || node.start_byte() != start || node.end_byte() != end {
+                continue;
+            }
+            if !is_expression_use(node) {
+                continue;
+            }
+            let (binding, elsewhere) = match model.resolve(&text[start..end], node) {
+                Some(Bound::Uuid4Function) => (Binding::Resolved, false),
+                Some(_) => continue,
+                None => (Binding::Resolved, true),
+            };
+            sites.push(make_site(node, binding, elsewhere));
+        }
+    }
+}
+
+/// Whether an identifier is read as a value (not a binding, keyword name, attribute or import).
+fn is_expression_use(node: Node<'_>) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    let is_field =
+        |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(node.id());
+    match parent.kind() {
+        "attribute" => !is_field("attribute"),
+        "keyword_argument" => !is_field("name"),
+        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+            !is_field("left")
+        }
+        "named_expression" => !is_field("name"),
+        "function_definition" | "class_definition" => false,
+        "parameters"
+        | "lambda_parameters"
+        | "typed_parameter"
+        | "list_splat_pattern"
+        | "dictionary_splat_pattern"
+        | "global_statement"
+        | "nonlocal_statement"
+        | "dotted_name"
+        | "aliased_import"
+        | "as_pattern_target"
+        | "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern" => false,
+        "default_parameter" | "typed_default_parameter" => !is_field("name"),
+        _ => true,
+    }
+}
+
+/// Import bindings: (local name, what it binds, the import node).
+fn collect_imports<'t>(
+    root: Node<'t>,
+    src: &[u8],
+    model: &mut ScopeModel,
+) -> Vec<(String, Bound, Node<'t>)> {
+    let query = &*IMPORTS_QUERY;
+    let ix = |name| capture_index(query, name);
+    let (module_name, module_alias) = (ix("module.name"), ix("module.alias"));
+    let (from_module, from_name, from_alias, from_star) = (
+        ix("from.module"),
+        ix("from.name"),
+        ix("from.alias"),
+        ix("from.star"),
+    );
+    let mut found = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, src);
+    while let Some(m) = matches.next() {
+        if let Some(dotted) = capture(m, module_name) {
+            let dotted_text = node_text(dotted, src);
+            let (local, bound) = match capture(m, module_alias) {
+                Some(alias) => (
+                    node_text(alias, src),
+                    if dotted_text == "uuid" {
+                        Bound::UuidModule
+                    } else {
+                        Bound::Other
+                    },
+                ),
+                None => {
+                    // `import a.b` binds `a`, which is the uuid module only for `import uuid`.
+                    let head = dotted_text.split('.').next().unwrap_or(dotted_text);
+                    (
+                        head,
+                        if dotted_text == "uuid" {
+                            Bound::UuidModule
+                        } else {
+                            Bound::Other
+                        },
+                    )
+                }
+            };
+            found.push((local.to_owned(), bound, dotted));
+        } else if let Some(module) = capture(m, from_module) {
+            let from_uuid = node_text(module, src) == "uuid";
+            if let Some(star) = capture(m, from_star) {
+                if from_uuid {
+                    found.push(("uuid4".to_owned(), Bound::Uuid4Function, star));
+                }
+            } else if let Some(name) = capture(m, from_name) {
+                let imported = node_text(name, src);
+                let local = capture(m, from_alias).map_or(imported, |a| node_text(a, src));
+                let bound = if from_uuid && imported == "uuid4" {
+                    Bound::Uuid4Function
+                } else {
+                    Bound::Other
+                };
+                found.push((local.to_owned(), bound, name));
+            }
+        }
+    }
+    for (local, bound, node) in &found {
+        model.bind(node, local, *bound);
+    }
+    found
+}
+
+fn collect_bindings(
+    root: Node<'_>,
+    src: &[u8],
+    interesting: &HashSet<String>,
+    model: &mut ScopeModel,
+) {
+    let query = &*BINDINGS_QUERY;
+    let (target_ix, name_ix, global_ix, nonlocal_ix) = (
+        capture_index(query, "target"),
+        capture_index(query, "name"),
+        capture_index(query, "global"),
+        capture_index(query, "nonlocal"),
+    );
+    let mut cursor = QueryCursor::new();
+    let mut captures = cursor.captures(query, root, src);
+    let mut names = Vec::new();
+    while let Some((m, index)) = captures.next() {
+        let cap = m.captures[*index];
+        names.clear();
+        if cap.index == target_ix {
+            pattern_names(cap.node, &mut names);
+        } else if cap.index == name_ix || cap.index == global_ix || cap.index == nonlocal_ix {
+            names.push(cap.node);
+        }
+        for &ident in &names {
+            let name = node_text(ident, src);
+            if !interesting.contains(name) {
+                continue;
+            }
+            if cap.index == global_ix {
+                model.declare_global(ident, name);
+            } else if cap.index != nonlocal_ix {
+                model.bind(&ident, name, Bound::Other);
+            }
+        }
+    }
+}
+
+/// The identifiers a pattern binds (`a`, `a, b`, `(a, [b, *c])`); attributes and subscripts bind none.
+fn pattern_names<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    match node.kind() {
+        "identifier" => out.push(node),
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "list_splat_pattern"
+        | "as_pattern_target"
+        | "parenthesized_expression"
+        | "tuple"
+        | "list" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                pattern_names(child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Scopes keyed by the id of the node that opens them.
+#[derive(Default)]
+struct ScopeModel {
+    scopes: HashMap<usize, Scope>,
+}
+
+impl ScopeModel {
+    fn bind(&mut self, node: &Node<'_>, name: &str, bound: Bound) {
+        let (scope, _) = scope_of(*node);
+        self.scopes
+            .entry(scope.id())
+            .or_default()
+            .bindings
+            .entry(name.to_owned())
+            .or_default()
+            .push(bound);
+    }
+
+    fn declare_global(&mut self, node: Node<'_>, name: &str) {
+        let (scope, _) = scope_of(node);
+        self.scopes
+            .entry(scope.id())
+            .or_default()
+            .globals
+            .insert(name.to_owned());
+    }
+
+    /// What `name`, read at `node`, is bound to; `None` when no scope in the chain binds it.
+    fn resolve(&self, name: &str, node: Node<'_>) -> Option<Bound> {
+        let (mut scope, mut kind) = scope_of(node);
+        let mut first = true;
+        loop {
+            if let Some(info) = self.scopes.get(&scope.id()) {
+                if info.globals.contains(name) {
+                    let module = root_of(scope);
+                    return self
+                        .scopes
+                        .get(&module.id())
+                        .and_then(|m| summarize(m.bindings.get(name)?));
+                }
+                if first || kind != ScopeKind::Class {
+                    if let Some(bounds) = info.bindings.get(name) {
+                        return summarize(bounds);
+                    }
+                }
+            }
+            if kind == ScopeKind::Module {
+                return None;
+            }
+            first = false;
+            (scope, kind) = scope_of(scope);
+        }
+    }
+}
+
+/// A uuid binding anywhere in the scope wins: `try: import uuid / except: uuid = None` is uuid.
+fn summarize(bounds: &[Bound]) -> Option<Bound> {
+    bounds
+        .iter()
+        .copied()
+        .find(|b| *b != Bound::Other)
+        .or(bounds.first().copied())
+}
+
+fn root_of(node: Node<'_>) -> Node<'_> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        current = parent;
+    }
+    current
+}
+
+const COMPREHENSIONS: [&str; 4] = [
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+];
+
+/// The scope a node's names are looked up in: the nearest enclosing function, lambda,
+/// comprehension, class body or the module — with Python's exceptions: default values,
+/// annotations and decorators belong to the enclosing scope, and so does a comprehension's
+/// first iterable.
+pub fn scope_of(node: Node<'_>) -> (Node<'_>, ScopeKind) {
+    let mut child = node;
+    let mut in_default_or_annotation = false;
+    let mut via_for_in_right = false;
+    while let Some(parent) = child.parent() {
+        let is_field =
+            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
+        match parent.kind() {
+            "function_definition" | "lambda" => {
+                let kind = if parent.kind() == "lambda" {
+                    ScopeKind::Lambda
+                } else {
+                    ScopeKind::Function
+                };
+                if is_field("body") || (is_field("parameters") && !in_default_or_annotation) {
+                    return (parent, kind);
+                }
+            }
+            "class_definition" if is_field("body") => return (parent, ScopeKind::Class),
+            "default_parameter" | "typed_default_parameter" if is_field("value") => {
+                in_default_or_annotation = true;
+            }
+            "typed_parameter" | "typed_default_parameter" if is_field("type") => {
+                in_default_or_annotation = true;
+            }
+            kind if COMPREHENSIONS.contains(&kind) => {
+                let first_for = {
+                    let mut cursor = parent.walk();
+                    parent
+                        .named_children(&mut cursor)
+                        .find(|c| c.kind() == "for_in_clause")
+                };
+                let in_first_iterable =
+                    via_for_in_right && first_for.map(|f| f.id()) == Some(child.id());
+                if !in_first_iterable {
+                    return (parent, ScopeKind::Comprehension);
+                }
+            }
+            _ => {}
+        }
+        via_for_in_right = parent.kind() == "for_in_clause" && is_field("right");
+        child = parent;
+    }
+    (child, ScopeKind::Module)
+}
+
+/// `Class.method` path of the enclosing definitions; `<module>` at the top level.
+pub fn scope_path(node: Node<'_>, src: &[u8]) -> String {
+    let mut names = Vec::new();
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "class_definition") {
+            if let Some(name) = n.child_by_field_name("name") {
+                names.push(node_text(name, src));
+            }
+        }
+        current = n.parent();
+    }
+    if names.is_empty() {
+        return "<module>".to_owned();
+    }
+    names.reverse();
+    names.join(".")
+}
+
+pub fn node_text<'s>(node: Node<'_>, src: &'s [u8]) -> &'s str {
+    std::str::from_utf8(&src[node.byte_range()]).unwrap_or_default()
+}
+
+fn capture_index(query: &Query, name: &str) -> u32 {
+    query
+        .capture_index_for_name(name)
+        .unwrap_or_else(|| panic!("query has no capture @{name}"))
+}
+
+fn capture<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
+    m.captures.iter().find(|c| c.index == index).map(|c| c.node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sites(src: &str) -> Vec<(usize, SiteKind, Binding)> {
+        let tree = crate::parse::parse(src, None).unwrap();
+        find_sites(&tree, src)
+            .into_iter()
+            .map(|s| (s.node.start_position().row + 1, s.kind, s.binding))
+            .collect()
+    }
+
+    #[test]
+    fn queries_compile() {
+        LazyLock::force(&IMPORTS_QUERY);
+        LazyLock::force(&BINDINGS_QUERY);
+        LazyLock::force(&CANDIDATES_QUERY);
+    }
+
+    #[test]
+    fn finds_aliases_and_references() {
+        let src = "import uuid as u\nfrom uuid import uuid4 as new_id\nx = u.uuid4()\ny = new_id()\nz = Field(default_factory=u.uuid4)\n";
+        assert_eq!(
+            sites(src),
+            vec![
+                (3, SiteKind::Call, Binding::Resolved),
+                (4, SiteKind::Call, Binding::Resolved),
+                (5, SiteKind::Reference, Binding::Resolved)
+            ]
+        );
+    }
+
+    #[test]
+    fn respects_shadowing() {
+        let src = "import uuid\ndef f(uuid):\n    return uuid.uuid4()\nclass C:\n    uuid = 1\n    def m(self):\n        return uuid.uuid4()\nlam = lambda uuid: uuid.uuid4()\n";
+        assert_eq!(sites(src), vec![(7, SiteKind::Call, Binding::Resolved)]);
+    }
+
+    #[test]
+    fn not_sites() {
+        let src = "import uuid\n# uuid.uuid4()\ns = 'uuid.uuid4()'\nself.uuid.uuid4()\nobj.uuid4()\nuuid.uuid1()\nfrom other import uuid4\nuuid4()\n";
+        assert_eq!(sites(src), vec![]);
+    }
+
+    #[test]
+    fn unresolved_without_import() {
+        assert_eq!(
+            sites("x = uuid.uuid4()\n"),
+            vec![(1, SiteKind::Call, Binding::Unresolved)]
+        );
+    }
+
+    #[test]
+    fn import_in_function_and_star() {
+        let src =
+            "def f():\n    import uuid\n    return uuid.uuid4()\nfrom uuid import *\nv = uuid4()\n";
+        assert_eq!(
+            sites(src),
+            vec![
+                (3, SiteKind::Call, Binding::Resolved),
+                (5, SiteKind::Call, Binding::Resolved)
+            ]
+        );
+    }
+
+    #[test]
+    fn global_declaration_reaches_module() {
+        let src = "import uuid\ndef f():\n    global uuid\n    return uuid.uuid4()\n";
+        assert_eq!(sites(src), vec![(4, SiteKind::Call, Binding::Resolved)]);
+    }
+
+    #[test]
+    fn comprehension_targets_shadow() {
+        let src = "import uuid\nxs = [uuid.uuid4() for uuid in range(3)]\nys = [uuid.uuid4() for _ in range(3)]\n";
+        assert_eq!(sites(src), vec![(3, SiteKind::Call, Binding::Resolved)]);
+    }
+}

@@ -1,0 +1,132 @@
+//! Which files to scan: ripgrep's walker (`.gitignore`, `.ignore`, hidden files), `*.py` and
+//! `*.pyi`, configured include/exclude globs, and every file named explicitly.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::config::Config;
+
+/// Options of the walk that come from the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    pub no_ignore: bool,
+    pub hidden: bool,
+    pub follow_links: bool,
+}
+
+/// The files to scan, sorted, and the problems met on the way (one line each).
+#[derive(Debug, Default)]
+pub struct WalkResult {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyi")
+}
+
+pub fn walk(paths: &[PathBuf], config: &Config, options: WalkOptions) -> WalkResult {
+    let mut result = WalkResult::default();
+    for root in paths {
+        let metadata = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(err) => {
+                let message = if err.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory".to_owned()
+                } else {
+                    err.to_string()
+                };
+                result.errors.push((root.clone(), message));
+                continue;
+            }
+        };
+        if metadata.is_file() {
+            // Named explicitly: always scanned, whatever its extension or ignore rules.
+            result.files.push(root.clone());
+            continue;
+        }
+        let found = walk_dir(root, config, options);
+        if found.files.is_empty() && found.errors.is_empty() {
+            result.errors.push((
+                root.clone(),
+                "no Python files (*.py, *.pyi) found here".to_owned(),
+            ));
+        }
+        result.files.extend(found.files);
+        result.errors.extend(found.errors);
+    }
+    result.files.sort();
+    result.files.dedup();
+    result
+}
+
+fn walk_dir(root: &Path, config: &Config, options: WalkOptions) -> WalkResult {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(!options.hidden)
+        .ignore(!options.no_ignore)
+        .git_ignore(!options.no_ignore)
+        .git_global(!options.no_ignore)
+        .git_exclude(!options.no_ignore)
+        .parents(!options.no_ignore)
+        .require_git(false)
+        .follow_links(options.follow_links);
+    let exclude = config.exclude.clone();
+    let config_root = config.clone();
+    builder.filter_entry(move |entry| {
+        let rel = config_root.relative(entry.path());
+        !(exclude.is_match(rel.as_ref()) && entry.depth() > 0)
+    });
+    let collected = Mutex::new(WalkResult::default());
+    builder.build_parallel().run(|| {
+        let collected = &collected;
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && is_python(entry.path()) {
+                        let rel = config.relative(entry.path());
+                        if config
+                            .include
+                            .as_ref()
+                            .is_none_or(|inc| inc.is_match(rel.as_ref()))
+                        {
+                            lock(collected).files.push(entry.into_path());
+                        }
+                    }
+                }
+                Err(err) => {
+                    let (path, message) = describe_walk_error(&err);
+                    lock(collected)
+                        .errors
+                        .push((path.unwrap_or_else(|| root.to_path_buf()), message));
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    collected
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn lock(m: &Mutex<WalkResult>) -> std::sync::MutexGuard<'_, WalkResult> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe_walk_error(err)
+        }
+        ignore::Error::Loop { child, ancestor } => (
+            Some(child.clone()),
+            format!("symbolic link loop back to {}: skipped", ancestor.display()),
+        ),
+        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            (None, "permission denied: skipped".to_owned())
+        }
+        other => (None, other.to_string()),
+    }
+}
