@@ -86,9 +86,15 @@ impl Report<'_> {
 
     /// Sites and files per top-level directory, like a migration plan's "service: N sites in M files".
     pub fn by_directory(&self) -> Vec<(String, usize, usize)> {
+        let visible: Vec<&ReportedSite<'_>> = self
+            .sites
+            .iter()
+            .filter(|r| !r.site.is_suppressed())
+            .collect();
+        let common = common_dir(visible.iter().map(|r| r.path));
         let mut dirs: BTreeMap<String, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
-        for reported in self.sites.iter().filter(|r| !r.site.is_suppressed()) {
-            let top = top_level(reported.path);
+        for reported in visible {
+            let top = top_level(&reported.path[common.len()..]);
             let entry = dirs.entry(top).or_default();
             entry.0 += 1;
             entry.1.insert(reported.path);
@@ -107,13 +113,36 @@ impl Report<'_> {
     }
 }
 
-/// `services/ws/types.py` -> `services/`; a file at the top -> `.`.
+/// `services/ws/types.py` -> `services/`; a file at the top -> `./`.
 pub fn top_level(path: &str) -> String {
-    let trimmed = path.trim_start_matches("../");
-    match trimmed.split_once('/') {
+    match path.split_once('/') {
         Some((dir, _)) => format!("{dir}/"),
-        None => ".".to_owned(),
+        None => "./".to_owned(),
     }
+}
+
+/// The directory prefix (ending in `/`) shared by every path that is absolute or
+/// outside the current directory, so that tables group by the scanned tree's own folders.
+fn common_dir<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let mut common: Option<&str> = None;
+    for path in paths {
+        if !(path.starts_with('/') || path.starts_with("../")) {
+            return String::new();
+        }
+        let dir = path.rfind('/').map_or("", |i| &path[..=i]);
+        common = Some(match common {
+            None => dir,
+            Some(c) => {
+                let shared = c
+                    .bytes()
+                    .zip(dir.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                c[..shared].rfind('/').map_or("", |i| &c[..=i])
+            }
+        });
+    }
+    common.unwrap_or_default().to_owned()
 }
 
 /// Which sites the filters let through.
