@@ -344,6 +344,10 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
     while let Some(parent) = node.parent() {
         match parent.kind() {
             "parenthesized_expression" | "conditional_expression" | "await" => {}
+            // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.
+            "attribute" if is_field(parent, "object", node) => {}
+            "call" if is_field(parent, "function", node) => {}
+            "subscript" if is_field(parent, "value", node) => {}
             "boolean_operator" => {
                 let other = if is_field(parent, "right", node) {
                     "left"
