@@ -121,14 +121,11 @@ pub fn top_level(path: &str) -> String {
     }
 }
 
-/// The directory prefix (ending in `/`) shared by every path that is absolute or
-/// outside the current directory, so that tables group by the scanned tree's own folders.
+/// The directory prefix (ending in `/`) shared by every path, so that tables group by the
+/// scanned tree's own top-level folders.
 fn common_dir<'a>(paths: impl Iterator<Item = &'a str>) -> String {
     let mut common: Option<&str> = None;
     for path in paths {
-        if !(path.starts_with('/') || path.starts_with("../")) {
-            return String::new();
-        }
         let dir = path.rfind('/').map_or("", |i| &path[..=i]);
         common = Some(match common {
             None => dir,
