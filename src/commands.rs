@@ -160,7 +160,13 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
     } else {
         Exit::Clean
     };
-    let mut stderr = String::new();
+    let stderr_colors = colors(args.walk.color, std::io::stderr().is_terminal());
+    let mut stderr = text::render_errors(
+        &result.errors,
+        text::Palette {
+            enabled: stderr_colors,
+        },
+    );
     let stdout = match &args.output {
         Some(path) => {
             write_atomically(path, rendered.as_bytes())?;

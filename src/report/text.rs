@@ -196,7 +196,12 @@ fn summary(out: &mut String, report: &Report<'_>, p: Palette) {
             );
         }
     }
-    for error in report.errors {
+}
+
+/// One line per file that could not be scanned, for stderr.
+pub fn render_errors(errors: &[crate::scan::FileError], p: Palette) -> String {
+    let mut out = String::new();
+    for error in errors {
         let _ = writeln!(
             out,
             "{}: {}: {}",
@@ -205,6 +210,7 @@ fn summary(out: &mut String, report: &Report<'_>, p: Palette) {
             error.message
         );
     }
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
