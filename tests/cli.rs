@@ -22,46 +22,86 @@ fn scan_with_sites_exits_1_and_prints_frames_and_summary() {
         .code(1)
         .stdout(predicate::str::contains("services/websocket/types.py:"))
         .stdout(predicate::str::contains("^^^^^^^^^^"))
-        .stdout(predicate::str::contains("Found 39 sites in 9 of 16 files scanned"))
+        .stdout(predicate::str::contains(
+            "Found 39 sites in 9 of 16 files scanned",
+        ))
         .stdout(predicate::str::contains("services/"));
 }
 
 #[test]
 fn scan_without_sites_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("clean.py"), "import uuid\nx = uuid.uuid1()\n# uuid.uuid4()\n").unwrap();
-    tool().arg("scan").arg(dir.path()).assert().code(0).stdout(predicate::str::contains("Found 0 sites"));
+    std::fs::write(
+        dir.path().join("clean.py"),
+        "import uuid\nx = uuid.uuid1()\n# uuid.uuid4()\n",
+    )
+    .unwrap();
+    tool()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Found 0 sites"));
 }
 
 #[test]
 fn json_is_stable_and_versioned() {
-    let first = example().args(["scan", "--format", "json"]).output().unwrap();
-    let second = example().args(["scan", "--format", "json"]).output().unwrap();
+    let first = example()
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
+    let second = example()
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(first.status.code(), Some(1));
     assert_eq!(first.stdout, second.stdout);
     let doc: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     assert_eq!(doc["version"], 1);
     let sites = doc["sites"].as_array().unwrap();
     assert_eq!(sites.len(), 39);
-    let keys: Vec<(String, u64)> =
-        sites.iter().map(|s| (s["path"].as_str().unwrap().to_owned(), s["offset"].as_u64().unwrap())).collect();
+    let keys: Vec<(String, u64)> = sites
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_owned(),
+                s["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "sites are sorted by path, then offset");
-    assert!(sites.iter().all(|s| !s["path"].as_str().unwrap().contains('\\')));
+    assert!(
+        sites
+            .iter()
+            .all(|s| !s["path"].as_str().unwrap().contains('\\'))
+    );
     assert_eq!(doc["summary"]["sites"], 39);
 }
 
 #[test]
 fn filters_narrow_the_report() {
-    let out = example().args(["scan", "--format", "json", "--phase", "1", "--area", "test"]).output().unwrap();
+    let out = example()
+        .args(["scan", "--format", "json", "--phase", "1", "--area", "test"])
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let sites = doc["sites"].as_array().unwrap();
     assert!(!sites.is_empty());
     assert!(sites.iter().all(|s| s["phase"] == 1 && s["area"] == "test"));
-    let out = example().args(["scan", "--format", "json", "--id-type", "secret"]).output().unwrap();
+    let out = example()
+        .args(["scan", "--format", "json", "--id-type", "secret"])
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(doc["sites"].as_array().unwrap().iter().all(|s| s["id_type"] == "secret" && s["fixable"] == false));
+    assert!(
+        doc["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id_type"] == "secret" && s["fixable"] == false)
+    );
 }
 
 #[test]
@@ -79,7 +119,9 @@ fn explain_shows_the_evidence() {
     example()
         .args(["scan", "--explain", "services/agents/tools.py"])
         .assert()
-        .stdout(predicate::str::contains("name `tool_id` from the annotated class field"))
+        .stdout(predicate::str::contains(
+            "name `tool_id` from the annotated class field",
+        ))
         .stdout(predicate::str::contains("word `tool` means id type tool"))
         .stdout(predicate::str::contains("medium risk: default factory"));
 }
@@ -90,21 +132,32 @@ fn missing_path_is_an_error_naming_it() {
         .args(["scan", "no/such/dir"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no/such/dir: no such file or directory"));
+        .stderr(predicate::str::contains(
+            "no/such/dir: no such file or directory",
+        ));
 }
 
 #[test]
 fn directory_without_python_files_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "uuid.uuid4()").unwrap();
-    tool().arg("scan").arg(dir.path()).assert().code(2).stderr(predicate::str::contains("no Python files"));
+    tool()
+        .arg("scan")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no Python files"));
 }
 
 #[test]
 fn binary_file_named_py_is_reported_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("blob.py"), b"\x00\x01uuid4\x00").unwrap();
-    std::fs::write(dir.path().join("ok.py"), "import uuid\nrequest_id = str(uuid.uuid4())\n").unwrap();
+    std::fs::write(
+        dir.path().join("ok.py"),
+        "import uuid\nrequest_id = str(uuid.uuid4())\n",
+    )
+    .unwrap();
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -116,8 +169,16 @@ fn binary_file_named_py_is_reported_and_the_run_goes_on() {
 
 #[test]
 fn pep263_latin1_is_decoded_and_columns_count_characters() {
-    let out = tool().args(["scan", "--format", "json", "fixtures/cli/latin1.py"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tool()
+        .args(["scan", "--format", "json", "fixtures/cli/latin1.py"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let site = &doc["sites"][0];
     assert_eq!(site["line"], 5);
@@ -133,12 +194,17 @@ fn undeclared_non_utf8_is_reported_with_the_fix() {
         .args(["scan", "fixtures/cli/undeclared_latin1.py"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("undeclared_latin1.py: not valid UTF-8 and no PEP 263 coding line"));
+        .stderr(predicate::str::contains(
+            "undeclared_latin1.py: not valid UTF-8 and no PEP 263 coding line",
+        ));
 }
 
 #[test]
 fn bom_crlf_and_tabs_give_exact_offsets() {
-    let out = tool().args(["scan", "--format", "json", "fixtures/cli/bom_crlf_tabs.py"]).output().unwrap();
+    let out = tool()
+        .args(["scan", "--format", "json", "fixtures/cli/bom_crlf_tabs.py"])
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let site = &doc["sites"][0];
     let raw = std::fs::read("fixtures/cli/bom_crlf_tabs.py").unwrap();
@@ -160,7 +226,10 @@ fn suppressed_sites_are_counted_not_dropped() {
         .args(["scan", "--show-suppressed", "fixtures/cli/suppressed.py"])
         .assert()
         .stdout(predicate::str::contains("suppressed `request_id`"));
-    let out = tool().args(["scan", "--format", "json", "fixtures/cli/suppressed.py"]).output().unwrap();
+    let out = tool()
+        .args(["scan", "--format", "json", "fixtures/cli/suppressed.py"])
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["sites"][0]["suppressed"], true);
     assert_eq!(doc["sites"][0]["suppression_reason"], "legacy wire format");
@@ -170,8 +239,16 @@ fn suppressed_sites_are_counted_not_dropped() {
 #[test]
 fn bad_config_names_file_line_and_choices() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("uuid-migrate.toml"), "exclude = []\n[type-words]\njob = \"task\"\n").unwrap();
-    std::fs::write(dir.path().join("a.py"), "import uuid\nx = str(uuid.uuid4())\n").unwrap();
+    std::fs::write(
+        dir.path().join("uuid-migrate.toml"),
+        "exclude = []\n[type-words]\njob = \"task\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "import uuid\nx = str(uuid.uuid4())\n",
+    )
+    .unwrap();
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -205,16 +282,27 @@ fn gitignore_is_honoured_unless_no_ignore_and_named_files_always_scanned() {
     };
     let root_str = root.to_str().unwrap();
     assert_eq!(count(&["scan", "--format", "json", root_str]), 1);
-    assert_eq!(count(&["scan", "--format", "json", "--no-ignore", root_str]), 2);
+    assert_eq!(
+        count(&["scan", "--format", "json", "--no-ignore", root_str]),
+        2
+    );
     let named = root.join("generated/gen.py");
-    assert_eq!(count(&["scan", "--format", "json", named.to_str().unwrap()]), 1);
+    assert_eq!(
+        count(&["scan", "--format", "json", named.to_str().unwrap()]),
+        1
+    );
 }
 
 #[test]
 fn output_file_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    example().args(["scan", "--format", "json", "--output"]).arg(&out).assert().code(1).stdout("");
+    example()
+        .args(["scan", "--format", "json", "--output"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(doc["version"], 1);
     assert!(Path::new(&out).exists());
@@ -223,5 +311,9 @@ fn output_file_is_written() {
 #[test]
 fn usage_errors_exit_2() {
     tool().args(["scan", "--format", "yaml"]).assert().code(2);
-    tool().args(["scan", "--risk", "extreme"]).assert().code(2).stderr(predicate::str::contains("low"));
+    tool()
+        .args(["scan", "--risk", "extreme"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("low"));
 }
