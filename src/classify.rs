@@ -12,6 +12,8 @@ use crate::sites::{FoundSite, ScopeKind, node_text, scope_of};
 /// The expression a rewrite replaces and the form it must keep.
 #[derive(Debug, Clone)]
 pub struct Value<'t> {
+    /// A call `uuid.uuid4()` or an uncalled reference `uuid.uuid4`.
+    pub kind: SiteKind,
     /// The uuid expression with its shape wrappers: `str(uuid.uuid4())`, `uuid.uuid4().hex[:8]`.
     pub node: Node<'t>,
     pub shape: Shape,
@@ -222,6 +224,7 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
         }
     }
     let mut value = Value {
+        kind: found.kind,
         node,
         shape,
         truncation,
@@ -702,7 +705,7 @@ fn decide_type(
                 let stem = if e.source == NameSource::Container {
                     abbreviate(&[word], config)
                 } else {
-                    stem_of(&words, config)
+                    stem_of(&words, e.source, config)
                 };
                 return (name, id_type, stem);
             }
@@ -804,9 +807,16 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
     (!evidence.is_empty()).then_some(evidence)
 }
 
-fn stem_of(words: &[String], config: &Config) -> Option<String> {
+/// Verbs that open a factory function's name: `generate_connection_id` names a connection.
+const FACTORY_VERBS: [&str; 10] = [
+    "generate", "gen", "make", "create", "build", "get", "next", "allocate", "mint", "issue",
+];
+
+fn stem_of(words: &[String], source: NameSource, config: &Config) -> Option<String> {
+    let skip_verbs = source == NameSource::ReturningFunction;
     let meaningful: Vec<String> = words
         .iter()
+        .skip_while(|w| skip_verbs && FACTORY_VERBS.contains(&w.as_str()))
         .filter(|w| !config.noise_words.contains(w))
         .cloned()
         .collect();

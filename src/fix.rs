@@ -70,18 +70,10 @@ pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<E
     if value.shape == Shape::Object {
         return Err(refuse("the UUID object itself is used"));
     }
-    if class_kind(value.node) == SiteKind::Reference {
+    if value.kind == SiteKind::Reference {
         return Ok(edit(value.node, format!("lambda: {}", call(quote, prefix))));
     }
     Ok(edit(value.node, format!("{}{tail}", call(quote, prefix))))
-}
-
-fn class_kind(node: Node<'_>) -> SiteKind {
-    if node.kind() == "call" {
-        SiteKind::Call
-    } else {
-        SiteKind::Reference
-    }
 }
 
 /// A quote character not used by any string enclosing `node` (itself included), `"` first.

@@ -164,7 +164,7 @@ pub fn analyze(source: &SourceFile, rel_path: &Path, config: &Config) -> Result<
         let mut classified = classify(&found, src, rel_path, config);
         let node = found.node;
         let start = lines.position(text, node.start_byte());
-        let end = lines.position(text, node.end_byte());
+        let end = lines.position(text, found.expr.end_byte());
         let line_text = lines.line(text, node.start_byte());
         let suppressed = suppression(line_text);
         let edit = if classified.classification.fixable {
@@ -189,7 +189,7 @@ pub fn analyze(source: &SourceFile, rel_path: &Path, config: &Config) -> Result<
         }
         sites.push(Site {
             offset: source.raw_offset(node.start_byte()),
-            end_offset: source.raw_offset(node.end_byte()),
+            end_offset: source.raw_offset(found.expr.end_byte()),
             start,
             end,
             kind: found.kind,
