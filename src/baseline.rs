@@ -1,35 +1,765 @@
 //! Fingerprints that survive unrelated edits; loading, comparing and ratcheting the baseline.
+//!
+//! A baseline file lists, per file, how many sites each fingerprint may have. Fingerprints hash
+//! the enclosing scope (`Class.method`) and the site's statement in a canonical form (no
+//! whitespace, one quote character, no parentheses, no trailing commas) — never a line number and
+//! nothing the classifier decides. Matching a scan against the baseline takes two passes:
+//! 1. same path, same fingerprint: up to `count` sites, in offset order, are baselined;
+//! 2. the sites left over take the allowance left over by entries with the same fingerprint at
+//!    another path (a renamed or moved file, code moved between files), preferring entries inside
+//!    the scanned paths, then the same file name, then path order.
+//!
+//! Whatever is still unmatched is new; allowance still unused by entries inside the scanned paths
+//! is what was fixed since the baseline.
 
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::cli::BaselineArgs;
+use crate::commands::{self, Exit, Output};
 use crate::model::Site;
+use crate::report::{BaselineStatus, ReportedSite};
+use crate::scan::ScanResult;
 
-/// A site's identity across edits: its enclosing scope and its statement with whitespace
-/// removed — never a line number, nothing the classifier decides.
+/// The file `uuid-migrate baseline` writes when no `--output` is given.
+pub const DEFAULT_FILE: &str = "uuid-migrate-baseline.json";
+
+/// The baseline format this version reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// Hex digits in a fingerprint (64 bits).
+const FINGERPRINT_LEN: usize = 16;
+
+/// A site's identity across edits: its enclosing scope and its statement in canonical form.
 pub fn fingerprint(site: &Site) -> String {
+    fingerprint_of(&site.scope, &site.statement)
+}
+
+fn fingerprint_of(scope: &str, statement: &str) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(site.scope.as_bytes());
+    hasher.update(scope.as_bytes());
     hasher.update([0]);
-    hasher.update(site.statement.as_bytes());
+    hasher.update(canonical_statement(statement).as_bytes());
     let digest = hasher.finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    digest
+        .iter()
+        .take(FINGERPRINT_LEN / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a formatter such as black may change in a statement, taken out: the statement arrives
+/// without whitespace; quotes become `"`, a comma before a closing bracket goes (the "magic
+/// trailing comma" added when a call is split over lines), and parentheses go (added around a
+/// right-hand side or a `return` value that no longer fits on one line).
+fn canonical_statement(statement: &str) -> String {
+    let chars: Vec<char> = statement.chars().collect();
+    let mut out = String::with_capacity(statement.len());
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '(' | ')' => {}
+            ',' if matches!(chars.get(i + 1), Some(')' | ']' | '}')) => {}
+            '\'' => out.push('"'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of the baseline: how many sites with this fingerprint this file may have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Relative to the baseline file's directory, `/` separators.
+    pub path: String,
+    pub fingerprint: String,
+    pub count: usize,
+    /// For people reading the diff: the enclosing `Class.method`.
+    pub scope: String,
+    /// For people reading the diff: the statement, whitespace removed.
+    pub statement: String,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    version: Option<serde_json::Value>,
+    tool: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    #[serde(rename = "version")]
+    _version: u64,
+    #[serde(rename = "tool")]
+    _tool: String,
+    entries: Vec<Entry>,
+}
+
+/// Why a baseline file cannot be used. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{path}: cannot read the baseline: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}:{line}:{column}: malformed baseline: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{path}: baseline format version {found} is not supported: {tool} reads version {FORMAT_VERSION}; \
+         use the version that wrote it ({writer}), or delete the file and run `uuid-migrate baseline` to write a new one"
+    )]
+    Version {
+        path: String,
+        found: String,
+        tool: String,
+        writer: String,
+    },
+    #[error("{path}: not a uuid-migrate baseline: {problem}")]
+    NotABaseline { path: String, problem: String },
+    #[error("{path}: entry {index} ({entry_path}): {problem}")]
+    Entry {
+        path: String,
+        index: usize,
+        entry_path: String,
+        problem: String,
+    },
 }
 
 /// A loaded baseline file.
-#[derive(Debug, Default)]
-pub struct Baseline;
+#[derive(Debug)]
+pub struct Baseline {
+    entries: Vec<Entry>,
+    anchor: Anchor,
+}
 
 impl Baseline {
-    pub fn load(path: &std::path::Path) -> anyhow::Result<Baseline> {
-        anyhow::bail!("{}: baselines are not implemented yet", path.display())
+    /// Reads and validates `path`; a missing file is an error.
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let bytes = std::fs::read(path).map_err(|e| BaselineError::Read {
+            path: path.display().to_string(),
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "no such file (write one with `uuid-migrate baseline`)".to_owned()
+                }
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                _ => e.to_string(),
+            },
+        })?;
+        Baseline::parse(path, &bytes)
     }
 
-    /// Marks each site new or baselined; returns how many baselined sites are gone.
-    pub fn mark(&self, _sites: &mut [crate::report::ReportedSite<'_>]) -> usize {
-        0
+    /// Reads `path` when it exists.
+    fn load_if_present(path: &Path) -> Result<Option<Baseline>, BaselineError> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            _ => Baseline::load(path).map(Some),
+        }
+    }
+
+    fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, BaselineError> {
+        let shown = path.display().to_string();
+        let syntax = |e: serde_json::Error| {
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(at) => message[..at].to_owned(),
+                None => message,
+            };
+            BaselineError::Syntax {
+                path: shown.clone(),
+                line: e.line(),
+                column: e.column(),
+                message,
+            }
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| BaselineError::NotABaseline {
+            path: shown.clone(),
+            problem: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        })?;
+        let not_a_baseline = |problem: &str| BaselineError::NotABaseline {
+            path: shown.clone(),
+            problem: problem.to_owned(),
+        };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(syntax)?;
+        if !value.is_object() {
+            return Err(not_a_baseline("expected a JSON object"));
+        }
+        let header: Header =
+            serde_json::from_value(value).map_err(|e| BaselineError::NotABaseline {
+                path: shown.clone(),
+                problem: e.to_string(),
+            })?;
+        let version = header
+            .version
+            .ok_or_else(|| not_a_baseline("no `version` field"))?;
+        if version.as_u64() != Some(FORMAT_VERSION) {
+            return Err(BaselineError::Version {
+                path: shown.clone(),
+                found: version.to_string(),
+                tool: tool_name(),
+                writer: header.tool.unwrap_or_else(|| "unknown".to_owned()),
+            });
+        }
+        let document: Document = serde_json::from_str(text).map_err(syntax)?;
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for (index, entry) in document.entries.iter().enumerate() {
+            let problem = |problem: String| BaselineError::Entry {
+                path: shown.clone(),
+                index: index + 1,
+                entry_path: entry.path.clone(),
+                problem,
+            };
+            if entry.fingerprint.len() != FINGERPRINT_LEN
+                || !entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Err(problem(format!(
+                    "fingerprint `{}` is not {FINGERPRINT_LEN} hex digits",
+                    entry.fingerprint
+                )));
+            }
+            if entry.count == 0 {
+                return Err(problem("count must be at least 1".to_owned()));
+            }
+            if entry.path.is_empty() {
+                return Err(problem("empty path".to_owned()));
+            }
+            if let Some(first) = seen.insert((&entry.path, &entry.fingerprint), index + 1) {
+                return Err(problem(format!(
+                    "same path and fingerprint as entry {first} (a bad merge? keep one entry with the sum of the counts)"
+                )));
+            }
+        }
+        Ok(Baseline {
+            entries: document.entries,
+            anchor: Anchor::new(path),
+        })
+    }
+
+    /// Marks each reported site new or baselined, matching every site of the scan (not only
+    /// the reported ones, which filters may narrow); returns how many baselined sites inside the
+    /// scanned paths are gone. Entries outside the scanned paths (a pre-commit run on a few
+    /// files) are neither fixed nor required, but moved code may still match them.
+    pub fn mark(
+        &self,
+        result: &ScanResult,
+        fingerprints: &[Vec<String>],
+        scanned: &[PathBuf],
+        reported: &mut [ReportedSite<'_>],
+    ) -> usize {
+        let keys = self.anchor.keys(result);
+        let current = current_sites(result, fingerprints, &keys);
+        let in_scope = self.anchor.in_scope(&self.entries, scanned, result);
+        let matched = match_sites(&self.entries, &in_scope, &current, true);
+        let mut status: HashMap<(&str, usize), BaselineStatus> = HashMap::new();
+        for (site, assigned) in current.iter().zip(&matched.assigned) {
+            let value = if assigned.is_some() {
+                BaselineStatus::Baselined
+            } else {
+                BaselineStatus::New
+            };
+            status.insert((site.display, site.site.offset), value);
+        }
+        for r in reported.iter_mut() {
+            r.baseline = status.get(&(r.path, r.site.offset)).copied();
+        }
+        matched.fixed(&in_scope)
     }
 }
 
-pub fn command(_args: crate::cli::BaselineArgs) -> anyhow::Result<crate::commands::Output> {
-    anyhow::bail!("`uuid-migrate baseline` is not implemented yet")
+/// `uuid-migrate <version>`.
+fn tool_name() -> String {
+    format!("uuid-migrate {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Paths in the baseline are relative to the baseline file's directory, so the same file works
+/// from any working directory.
+#[derive(Debug)]
+struct Anchor {
+    cwd: PathBuf,
+    dir: PathBuf,
+}
+
+impl Anchor {
+    fn new(baseline: &Path) -> Anchor {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let parent = baseline.parent().unwrap_or(Path::new(""));
+        let dir = normalize(&cwd.join(parent));
+        Anchor { cwd, dir }
+    }
+
+    /// A scanned file's display path, made relative to the baseline's directory.
+    fn key(&self, display: &str) -> String {
+        let absolute = normalize(&self.cwd.join(display));
+        let relative = absolute.strip_prefix(&self.dir).unwrap_or(&absolute);
+        slash_path(relative)
+    }
+
+    fn keys(&self, result: &ScanResult) -> Vec<String> {
+        result.files.iter().map(|f| self.key(&f.display)).collect()
+    }
+
+    /// Which entries name a file the scan covered: under a scanned path, and not a file that
+    /// could not be read (its sites are unknown, not fixed).
+    fn in_scope(&self, entries: &[Entry], scanned: &[PathBuf], result: &ScanResult) -> Vec<bool> {
+        let roots: Vec<PathBuf> = scanned
+            .iter()
+            .map(|p| normalize(&self.cwd.join(p)))
+            .collect();
+        let errored: Vec<PathBuf> = result
+            .errors
+            .iter()
+            .map(|e| normalize(&self.cwd.join(&e.display)))
+            .collect();
+        entries
+            .iter()
+            .map(|entry| {
+                let absolute = normalize(&self.dir.join(&entry.path));
+                roots.iter().any(|root| absolute.starts_with(root))
+                    && !errored.iter().any(|e| absolute.starts_with(e))
+            })
+            .collect()
+    }
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system (entries may name deleted files).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    match joined.strip_prefix("//") {
+        Some(rest) if path.has_root() => format!("/{rest}"),
+        _ => joined,
+    }
+}
+
+/// An unsuppressed site of the scan, as the matcher sees it.
+struct Current<'a> {
+    display: &'a str,
+    key: &'a str,
+    fingerprint: &'a str,
+    site: &'a Site,
+}
+
+/// Every unsuppressed site, in path and offset order. Suppressed sites need no allowance.
+fn current_sites<'a>(
+    result: &'a ScanResult,
+    fingerprints: &'a [Vec<String>],
+    keys: &'a [String],
+) -> Vec<Current<'a>> {
+    let mut out = Vec::new();
+    for ((file, prints), key) in result.files.iter().zip(fingerprints).zip(keys) {
+        for (site, fingerprint) in file.sites.iter().zip(prints) {
+            if !site.is_suppressed() {
+                out.push(Current {
+                    display: &file.display,
+                    key,
+                    fingerprint,
+                    site,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The outcome of matching sites against entries.
+struct Matched {
+    /// For each site, the entry whose allowance it used.
+    assigned: Vec<Option<usize>>,
+    /// For each entry, the allowance left.
+    remaining: Vec<usize>,
+}
+
+impl Matched {
+    fn fixed(&self, in_scope: &[bool]) -> usize {
+        self.remaining
+            .iter()
+            .zip(in_scope)
+            .filter(|(_, scoped)| **scoped)
+            .map(|(n, _)| n)
+            .sum()
+    }
+}
+
+/// The two passes described in the module documentation. `across_scope` lets pass 2 use
+/// entries outside the scanned paths (scan does, so that a file renamed in a pre-commit run
+/// passes; the ratchet does not, so that it never changes entries it did not check).
+fn match_sites(
+    entries: &[Entry],
+    in_scope: &[bool],
+    sites: &[Current<'_>],
+    across_scope: bool,
+) -> Matched {
+    let mut remaining: Vec<usize> = entries.iter().map(|e| e.count).collect();
+    let mut assigned = vec![None; sites.len()];
+    let by_key: HashMap<(&str, &str), usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.path.as_str(), e.fingerprint.as_str()), i))
+        .collect();
+    for (slot, site) in assigned.iter_mut().zip(sites) {
+        if let Some(&entry) = by_key.get(&(site.key, site.fingerprint))
+            && remaining[entry] > 0
+        {
+            remaining[entry] -= 1;
+            *slot = Some(entry);
+        }
+    }
+    let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if in_scope[i] || across_scope {
+            by_fingerprint.entry(&e.fingerprint).or_default().push(i);
+        }
+    }
+    for (slot, site) in assigned.iter_mut().zip(sites) {
+        if slot.is_some() {
+            continue;
+        }
+        let Some(candidates) = by_fingerprint.get(site.fingerprint) else {
+            continue;
+        };
+        let name = file_name(site.key);
+        let best = candidates
+            .iter()
+            .copied()
+            .filter(|&e| remaining[e] > 0 && entries[e].path != site.key)
+            .min_by_key(|&e| {
+                (
+                    !in_scope[e],
+                    file_name(&entries[e].path) != name,
+                    &entries[e].path,
+                )
+            });
+        if let Some(entry) = best {
+            remaining[entry] -= 1;
+            *slot = Some(entry);
+        }
+    }
+    Matched {
+        assigned,
+        remaining,
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The file's text: a header, then one entry per line, sorted by path then fingerprint, so that
+/// a change touches only the lines of the sites it changes (and no total that every change
+/// would touch, which would make concurrent changes conflict).
+fn render(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{{");
+    let _ = writeln!(out, "  \"version\": {FORMAT_VERSION},");
+    let _ = writeln!(
+        out,
+        "  \"tool\": {},",
+        serde_json::Value::String(tool_name())
+    );
+    if entries.is_empty() {
+        let _ = writeln!(out, "  \"entries\": []");
+    } else {
+        let _ = writeln!(out, "  \"entries\": [");
+        for (i, entry) in entries.iter().enumerate() {
+            let line = serde_json::to_string(entry).expect("an entry serializes");
+            let comma = if i + 1 < entries.len() { "," } else { "" };
+            let _ = writeln!(out, "    {line}{comma}");
+        }
+        let _ = writeln!(out, "  ]");
+    }
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// How a ratchet changed the baseline, for the message on stderr.
+#[derive(Default)]
+struct Changes {
+    fixed: Vec<(String, String, usize)>,
+    moved: BTreeMap<(String, String), usize>,
+    new: Vec<String>,
+}
+
+/// `uuid-migrate baseline [PATHS]`: write the baseline, or ratchet an existing one down.
+pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
+    let config = commands::load_config(&args.walk)?;
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+    let existing = Baseline::load_if_present(&target)?;
+    let result = commands::run_scan(&args.walk, &config);
+    let fingerprints: Vec<Vec<String>> = result
+        .files
+        .iter()
+        .map(|f| f.sites.iter().map(fingerprint).collect())
+        .collect();
+    let anchor = Anchor::new(&target);
+    let keys = anchor.keys(&result);
+    let current = current_sites(&result, &fingerprints, &keys);
+    let first_write = existing.is_none();
+    let old_entries = existing.map(|b| b.entries).unwrap_or_default();
+    let in_scope = anchor.in_scope(&old_entries, &commands::paths_of(&args.walk), &result);
+    let matched = match_sites(&old_entries, &in_scope, &current, false);
+
+    let mut counts: BTreeMap<(String, String), Entry> = BTreeMap::new();
+    let mut changes = Changes::default();
+    for (i, entry) in old_entries.iter().enumerate() {
+        if !in_scope[i] {
+            counts.insert(
+                (entry.path.clone(), entry.fingerprint.clone()),
+                entry.clone(),
+            );
+        } else if matched.remaining[i] > 0 {
+            changes.fixed.push((
+                entry.path.clone(),
+                entry.statement.clone(),
+                matched.remaining[i],
+            ));
+        }
+    }
+    let add_new = args.allow_new || first_write;
+    for (site, assigned) in current.iter().zip(&matched.assigned) {
+        match assigned {
+            Some(e) if old_entries[*e].path != site.key => {
+                *changes
+                    .moved
+                    .entry((old_entries[*e].path.clone(), site.key.to_owned()))
+                    .or_default() += 1;
+            }
+            Some(_) => {}
+            None => {
+                changes.new.push(format!(
+                    "{}:{}:{}: {}",
+                    site.display, site.site.start.line, site.site.start.column, site.site.line_text
+                ));
+                if !add_new {
+                    continue;
+                }
+            }
+        }
+        let kept = assigned
+            .map(|e| &old_entries[e])
+            .filter(|e| e.path == site.key);
+        counts
+            .entry((site.key.to_owned(), site.fingerprint.to_owned()))
+            .and_modify(|e| e.count += 1)
+            .or_insert_with(|| Entry {
+                path: site.key.to_owned(),
+                fingerprint: site.fingerprint.to_owned(),
+                count: 1,
+                scope: kept.map_or_else(|| site.site.scope.clone(), |e| e.scope.clone()),
+                statement: kept
+                    .map_or_else(|| site.site.statement.clone(), |e| e.statement.clone()),
+            });
+    }
+    let entries: Vec<Entry> = counts.into_values().collect();
+
+    let mut stderr = String::new();
+    for error in &result.errors {
+        let _ = writeln!(
+            stderr,
+            "error: {}: {} (its baseline entries are kept)",
+            error.display, error.message
+        );
+    }
+    let shown = target.display();
+    let total: usize = entries.iter().map(|e| e.count).sum();
+    let files = entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let was: usize = old_entries.iter().map(|e| e.count).sum();
+    if first_write {
+        commands::write_atomically(&target, render(&entries).as_bytes())?;
+        let _ = writeln!(
+            stderr,
+            "wrote {shown}: {} in {}",
+            plural(total, "site"),
+            plural(files, "file")
+        );
+    } else {
+        describe_changes(&mut stderr, &changes, args.allow_new);
+        if entries == old_entries {
+            let _ = writeln!(
+                stderr,
+                "{shown} is up to date: {} in {}",
+                plural(total, "site"),
+                plural(files, "file")
+            );
+        } else {
+            commands::write_atomically(&target, render(&entries).as_bytes())?;
+            let _ = writeln!(
+                stderr,
+                "wrote {shown}: {} in {} (was {was})",
+                plural(total, "site"),
+                plural(files, "file")
+            );
+        }
+    }
+    let exit = if !result.errors.is_empty() {
+        Exit::Error
+    } else if !changes.new.is_empty() && !add_new {
+        Exit::Violations
+    } else {
+        Exit::Clean
+    };
+    Ok(Output {
+        stdout: String::new(),
+        stderr,
+        exit,
+    })
+}
+
+/// At most this many lines per kind of change; the counts are always exact.
+const LISTED: usize = 20;
+
+fn describe_changes(out: &mut String, changes: &Changes, allow_new: bool) {
+    let fixed: usize = changes.fixed.iter().map(|f| f.2).sum();
+    if fixed > 0 {
+        let _ = writeln!(
+            out,
+            "{} fixed: removed from the baseline",
+            plural(fixed, "site")
+        );
+        for (path, statement, count) in changes.fixed.iter().take(LISTED) {
+            let times = if *count > 1 {
+                format!(" (x{count})")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  - {path}: {statement}{times}");
+        }
+        more(out, changes.fixed.len());
+    }
+    let moved: usize = changes.moved.values().sum();
+    if moved > 0 {
+        let _ = writeln!(
+            out,
+            "{} moved to another file: entries follow them",
+            plural(moved, "site")
+        );
+        for ((from, to), count) in changes.moved.iter().take(LISTED) {
+            let _ = writeln!(out, "  {from} -> {to} ({})", plural(*count, "site"));
+        }
+        more(out, changes.moved.len());
+    }
+    if !changes.new.is_empty() {
+        let verdict = if allow_new {
+            "added to the baseline (--allow-new)"
+        } else {
+            "NOT added: fix them, suppress them, or rerun with --allow-new to accept them"
+        };
+        let _ = writeln!(
+            out,
+            "{} not in the baseline, {verdict}",
+            plural(changes.new.len(), "new site")
+        );
+        for line in changes.new.iter().take(LISTED) {
+            let _ = writeln!(out, "  + {line}");
+        }
+        more(out, changes.new.len());
+    }
+}
+
+fn more(out: &mut String, listed: usize) {
+    if listed > LISTED {
+        let _ = writeln!(out, "  ... and {} more", listed - LISTED);
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_statement_drops_what_formatters_change() {
+        let one_line = "user_id=payload.get('user_id')orstr(uuid.uuid4())";
+        let black = "user_id=(payload.get(\"user_id\")orstr(uuid.uuid4()))";
+        assert_eq!(canonical_statement(one_line), canonical_statement(black));
+        assert_eq!(
+            canonical_statement("make(a,b=str(uuid.uuid4()),)"),
+            canonical_statement("make(a,b=str(uuid.uuid4()))")
+        );
+        assert_ne!(
+            canonical_statement("a=str(uuid.uuid4())"),
+            canonical_statement("b=str(uuid.uuid4())")
+        );
+    }
+
+    #[test]
+    fn fingerprints_depend_on_scope() {
+        assert_ne!(
+            fingerprint_of("A.f", "x=uuid.uuid4()"),
+            fingerprint_of("A.g", "x=uuid.uuid4()")
+        );
+        assert_eq!(
+            fingerprint_of("A.f", "x=uuid.uuid4()").len(),
+            FINGERPRINT_LEN
+        );
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
+        assert_eq!(slash_path(Path::new("/a/c")), "/a/c");
+        assert_eq!(slash_path(Path::new("a/c")), "a/c");
+    }
+
+    #[test]
+    fn rendered_baseline_round_trips() {
+        let entries = vec![Entry {
+            path: "a.py".to_owned(),
+            fingerprint: "0123456789abcdef".to_owned(),
+            count: 2,
+            scope: "A.f".to_owned(),
+            statement: "x=f\"{uuid.uuid4()}\"".to_owned(),
+        }];
+        let text = render(&entries);
+        let loaded = Baseline::parse(Path::new("b.json"), text.as_bytes()).unwrap();
+        assert_eq!(loaded.entries, entries);
+        let empty = render(&[]);
+        assert!(Baseline::parse(Path::new("b.json"), empty.as_bytes()).is_ok());
+    }
 }

@@ -135,7 +135,9 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
     };
     if let Some(path) = &args.baseline {
         let loaded = baseline::Baseline::load(path)?;
-        report.fixed_since_baseline = Some(loaded.mark(&mut report.sites));
+        let scanned = paths_of(&args.walk);
+        let fixed = loaded.mark(&result, &fingerprints, &scanned, &mut report.sites);
+        report.fixed_since_baseline = Some(fixed);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
