@@ -1,0 +1,132 @@
+//! Byte edits on the file's original bytes: encoding the replacement text, sorting, skipping
+//! overlaps, applying, and the re-parse guard's measure of how badly a text parses.
+
+use tree_sitter::{Node, Tree};
+
+use crate::parse::{SourceFile, TextEncoding};
+
+/// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteEdit {
+    pub start: usize,
+    pub end: usize,
+    pub bytes: Vec<u8>,
+    pub site: Option<usize>,
+}
+
+/// `text` in the file's own encoding; an error when the encoding cannot represent it.
+pub fn encode(source: &SourceFile, text: &str) -> Result<Vec<u8>, String> {
+    match source.encoding {
+        TextEncoding::Utf8 => Ok(text.as_bytes().to_vec()),
+        TextEncoding::Legacy(enc) => {
+            if enc.output_encoding() != enc {
+                return Err(format!("cannot write text in the {} encoding", enc.name()));
+            }
+            let (bytes, _, unmappable) = enc.encode(text);
+            if unmappable {
+                return Err(format!("`{text}` cannot be written in {}", enc.name()));
+            }
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// Sorts edits by position and splits off those that overlap an earlier one.
+pub fn without_overlaps(mut edits: Vec<ByteEdit>) -> (Vec<ByteEdit>, Vec<ByteEdit>) {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut kept: Vec<ByteEdit> = Vec::with_capacity(edits.len());
+    let mut skipped = Vec::new();
+    let mut covered = 0;
+    for edit in edits {
+        if edit.start < covered {
+            skipped.push(edit);
+        } else {
+            covered = edit.end;
+            kept.push(edit);
+        }
+    }
+    (kept, skipped)
+}
+
+/// Applies sorted, non-overlapping edits; every byte outside them is copied as it is.
+pub fn apply(raw: &[u8], edits: &[ByteEdit]) -> Vec<u8> {
+    let mut out =
+        Vec::with_capacity(raw.len() + edits.iter().map(|e| e.bytes.len()).sum::<usize>());
+    let mut at = 0;
+    for edit in edits {
+        debug_assert!(edit.start >= at && edit.end >= edit.start && edit.end <= raw.len());
+        out.extend_from_slice(&raw[at..edit.start]);
+        out.extend_from_slice(&edit.bytes);
+        at = edit.end;
+    }
+    out.extend_from_slice(&raw[at..]);
+    out
+}
+
+/// How badly a tree parses: its error and missing nodes, and where the first one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseDamage {
+    pub errors: usize,
+    /// 1-based line of the first error.
+    pub first_line: Option<usize>,
+}
+
+pub fn damage(tree: &Tree) -> ParseDamage {
+    let root = tree.root_node();
+    let mut damage = ParseDamage::default();
+    if !root.has_error() {
+        return damage;
+    }
+    let mut stack: Vec<Node<'_>> = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            damage.errors += 1;
+            let line = node.start_position().row + 1;
+            damage.first_line = Some(damage.first_line.map_or(line, |l| l.min(line)));
+        }
+        if node.has_error() {
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+    damage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(start: usize, end: usize, text: &str) -> ByteEdit {
+        ByteEdit {
+            start,
+            end,
+            bytes: text.as_bytes().to_vec(),
+            site: None,
+        }
+    }
+
+    #[test]
+    fn applies_sorted_edits_and_keeps_other_bytes() {
+        let raw = b"a\r\nbb\tcc\r\n";
+        let (kept, skipped) =
+            without_overlaps(vec![edit(6, 8, "Z"), edit(0, 1, "X"), edit(3, 3, "+")]);
+        assert!(skipped.is_empty());
+        assert_eq!(apply(raw, &kept), b"X\r\n+bb\tZ\r\n");
+    }
+
+    #[test]
+    fn skips_overlapping_edits() {
+        let (kept, skipped) =
+            without_overlaps(vec![edit(2, 6, "a"), edit(4, 8, "b"), edit(6, 6, "c")]);
+        assert_eq!(kept, vec![edit(2, 6, "a"), edit(6, 6, "c")]);
+        assert_eq!(skipped, vec![edit(4, 8, "b")]);
+    }
+
+    #[test]
+    fn encodes_into_latin1_or_refuses() {
+        let source =
+            SourceFile::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n".to_vec()).unwrap();
+        assert_eq!(encode(&source, "caf\u{e9}").unwrap(), b"caf\xe9");
+        assert!(encode(&source, "\u{4e2d}").is_err());
+    }
+}

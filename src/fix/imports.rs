@@ -1,0 +1,480 @@
+//! Imports after the site edits: add the generator import once at module level (after the
+//! docstring, `from __future__` imports and the leading import block) unless the file already
+//! has it, and drop `import uuid` / `uuid4` bindings that nothing in the file uses any more.
+
+use std::collections::BTreeSet;
+use tree_sitter::{Node, Tree};
+
+use crate::config::Config;
+use crate::model::Edit;
+use crate::sites::{ScopeKind, node_text, scope_of};
+
+/// The configured generator import, taken apart: `from MODULE import NAME [as ALIAS]`.
+struct GeneratorImport<'c> {
+    module: &'c str,
+    name: &'c str,
+}
+
+fn generator_import(config: &Config) -> Option<GeneratorImport<'_>> {
+    let words: Vec<&str> = config.generator_import.split_whitespace().collect();
+    match words.as_slice() {
+        ["from", module, "import", name, ..] => Some(GeneratorImport { module, name }),
+        _ => None,
+    }
+}
+
+/// The name a module-level import of the configured generator binds in this file, if any.
+pub fn existing_generator(tree: &Tree, text: &str, config: &Config) -> Option<String> {
+    let wanted = generator_import(config)?;
+    let src = text.as_bytes();
+    let mut found = None;
+    visit(tree.root_node(), &mut |node| {
+        if found.is_some() || node.kind() != "import_from_statement" {
+            return found.is_none();
+        }
+        let module = node
+            .child_by_field_name("module_name")
+            .map(|m| squeeze(node_text(m, src)));
+        if module.as_deref() == Some(wanted.module) && scope_of(node).1 == ScopeKind::Module {
+            for (imported, local) in imported_names(node, src) {
+                if imported == wanted.name {
+                    found = Some(local);
+                }
+            }
+        }
+        false
+    });
+    found
+}
+
+/// `UnifiedIdGenerator.generate_base_id` called through the name the file binds.
+pub fn call_through(config: &Config, local: &str) -> String {
+    let binding = config.generator_binding();
+    match config.generator_call.strip_prefix(binding) {
+        Some(rest) => format!("{local}{rest}"),
+        None => config.generator_call.clone(),
+    }
+}
+
+/// The import edits, in offsets of `text` (the file after its site edits).
+pub fn plan(
+    tree: &Tree,
+    text: &str,
+    config: &Config,
+    add_generator: bool,
+    rewritten_names: &BTreeSet<String>,
+) -> Result<Vec<Edit>, String> {
+    let mut edits = removals(tree, text, rewritten_names);
+    if add_generator {
+        edits.push(generator_insertion(tree, text, config)?);
+    }
+    Ok(edits)
+}
+
+/// Walks the tree depth-first; `f` returns whether to descend into a node.
+fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
+    if f(node) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
+        for child in children {
+            visit(child, f);
+        }
+    }
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// (imported name, local name) of each item of an import statement.
+fn imported_names(stmt: Node<'_>, src: &[u8]) -> Vec<(String, String)> {
+    import_items(stmt)
+        .into_iter()
+        .map(|item| item_names(item, src))
+        .collect()
+}
+
+fn import_items(stmt: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = stmt.walk();
+    stmt.children_by_field_name("name", &mut cursor).collect()
+}
+
+fn item_names(item: Node<'_>, src: &[u8]) -> (String, String) {
+    if item.kind() == "aliased_import" {
+        let name = item
+            .child_by_field_name("name")
+            .map(|n| squeeze(node_text(n, src)))
+            .unwrap_or_default();
+        let alias = item
+            .child_by_field_name("alias")
+            .map(|a| node_text(a, src).to_owned())
+            .unwrap_or_default();
+        (name, alias)
+    } else {
+        let name = squeeze(node_text(item, src));
+        (name.clone(), name)
+    }
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The offset just after the newline ending the line that holds `at` (or the end of the text).
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// What follows `at` on its line is only whitespace, a `;`, or a comment.
+fn rest_of_line_is_empty(text: &str, at: usize) -> bool {
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let rest = text[at..end].trim_start_matches([' ', '\t', '\x0c', '\r', ';']);
+    rest.trim_end().is_empty() || rest.starts_with('#')
+}
+
+fn alone_on_its_lines(text: &str, node: Node<'_>) -> bool {
+    let start = node.start_byte();
+    text[line_start(text, start)..start]
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\x0c'))
+        && {
+            let rest = text[node.end_byte()..line_end(text, node.end_byte())].trim_start();
+            rest.is_empty() || rest.starts_with('#')
+        }
+}
+
+/// The newline the file uses where `at` is: that line's own ending, else the file's first one.
+fn newline_at(text: &str, at: usize) -> &'static str {
+    let end = line_end(text, at);
+    let ending = if text[..end].ends_with('\n') {
+        &text[..end]
+    } else {
+        text.find('\n').map_or("", |i| &text[..=i])
+    };
+    if ending.ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Where the generator import goes and with which line breaks.
+fn generator_insertion(tree: &Tree, text: &str, config: &Config) -> Result<Edit, String> {
+    let root = tree.root_node();
+    let mut anchor: Option<Node<'_>> = None;
+    let mut docstring_anchor = false;
+    let mut seen_statement = false;
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        match child.kind() {
+            "comment" => continue,
+            "expression_statement" if !seen_statement && is_docstring(child) => {
+                anchor = Some(child);
+                docstring_anchor = true;
+            }
+            "future_import_statement" | "import_statement" | "import_from_statement" => {
+                anchor = Some(child);
+                docstring_anchor = false;
+            }
+            _ => break,
+        }
+        seen_statement = true;
+    }
+    let import = config.generator_import.as_str();
+    let Some(anchor) = anchor else {
+        // No docstring or import at the top: after the leading comments (shebang, coding line).
+        let mut at = 0;
+        while at < text.len()
+            && text[at..]
+                .trim_start_matches([' ', '\t', '\x0c'])
+                .starts_with('#')
+        {
+            at = line_end(text, at);
+        }
+        let nl = newline_at(text, at);
+        let next_blank = text[at..line_end(text, at)].trim().is_empty();
+        let content = if next_blank {
+            format!("{import}{nl}")
+        } else {
+            format!("{import}{nl}{nl}")
+        };
+        return Ok(Edit {
+            start: at,
+            end: at,
+            content,
+        });
+    };
+    if !rest_of_line_is_empty(text, anchor.end_byte()) {
+        return Err(format!(
+            "line {} holds other statements after the leading imports: cannot place `{import}`",
+            anchor.end_position().row + 1
+        ));
+    }
+    let at = line_end(text, anchor.end_byte());
+    let nl = newline_at(text, anchor.end_byte());
+    let content = match (text[..at].ends_with('\n'), docstring_anchor) {
+        (false, _) => format!("{nl}{import}"),
+        (true, true) => format!("{nl}{import}{nl}"),
+        (true, false) => format!("{import}{nl}"),
+    };
+    Ok(Edit {
+        start: at,
+        end: at,
+        content,
+    })
+}
+
+fn is_docstring(stmt: Node<'_>) -> bool {
+    stmt.named_child_count() == 1
+        && stmt
+            .named_child(0)
+            .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"))
+}
+
+/// Bindings of the uuid module or `uuid4` whose name a rewritten site used and nothing uses now.
+fn removals(tree: &Tree, text: &str, rewritten_names: &BTreeSet<String>) -> Vec<Edit> {
+    if rewritten_names.is_empty() {
+        return Vec::new();
+    }
+    let src = text.as_bytes();
+    let root = tree.root_node();
+    let unused: BTreeSet<&String> = rewritten_names
+        .iter()
+        .filter(|name| !still_used(root, src, name))
+        .collect();
+    if unused.is_empty() {
+        return Vec::new();
+    }
+    let mut edits = Vec::new();
+    visit(root, &mut |node| {
+        let items = match node.kind() {
+            "import_statement" => import_items(node),
+            "import_from_statement"
+                if node
+                    .child_by_field_name("module_name")
+                    .is_some_and(|m| squeeze(node_text(m, src)) == "uuid") =>
+            {
+                import_items(node)
+            }
+            "import_from_statement" | "future_import_statement" => return false,
+            _ => return !node.is_error(),
+        };
+        let from = node.kind() == "import_from_statement";
+        let remove: Vec<bool> = items
+            .iter()
+            .map(|&item| {
+                let (imported, local) = item_names(item, src);
+                let binds_uuid = if from {
+                    imported == "uuid4"
+                } else {
+                    imported == "uuid"
+                };
+                binds_uuid && unused.contains(&local)
+            })
+            .collect();
+        edits.extend(remove_items(text, node, &items, &remove));
+        false
+    });
+    edits
+}
+
+/// Whether `name` is still read anywhere outside import statements (conservatively: any
+/// identifier with that text but attribute and keyword names, an equal string, or an error
+/// region that mentions it).
+fn still_used(root: Node<'_>, src: &[u8], name: &str) -> bool {
+    let mut used = false;
+    visit(root, &mut |node| {
+        if used {
+            return false;
+        }
+        match node.kind() {
+            "import_statement" | "import_from_statement" | "future_import_statement" => false,
+            "identifier" => {
+                if node_text(node, src) == name && !is_name_only(node) {
+                    used = true;
+                }
+                false
+            }
+            "string_content" => {
+                if node_text(node, src) == name {
+                    used = true;
+                }
+                false
+            }
+            "ERROR" if node_text(node, src).contains(name) => {
+                used = true;
+                false
+            }
+            _ => true,
+        }
+    });
+    used
+}
+
+/// An identifier that names an attribute or a keyword, not a variable.
+fn is_name_only(ident: Node<'_>) -> bool {
+    let Some(parent) = ident.parent() else {
+        return false;
+    };
+    let field = match parent.kind() {
+        "attribute" => "attribute",
+        "keyword_argument" => "name",
+        _ => return false,
+    };
+    parent.child_by_field_name(field).map(|n| n.id()) == Some(ident.id())
+}
+
+/// Edits removing the flagged items of one import statement, or the statement itself when all go.
+fn remove_items(text: &str, stmt: Node<'_>, items: &[Node<'_>], remove: &[bool]) -> Vec<Edit> {
+    let removed = remove.iter().filter(|r| **r).count();
+    if removed == 0 {
+        return Vec::new();
+    }
+    let empty = |start: usize, end: usize| Edit {
+        start,
+        end,
+        content: String::new(),
+    };
+    if removed == items.len() {
+        let sole_statement = stmt.parent().is_some_and(|p| {
+            p.kind() == "block" && {
+                let mut cursor = p.walk();
+                p.named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment")
+                    .count()
+                    == 1
+            }
+        });
+        let in_statement_list = stmt
+            .parent()
+            .is_some_and(|p| matches!(p.kind(), "block" | "module"));
+        if sole_statement || !in_statement_list || !alone_on_its_lines(text, stmt) {
+            return Vec::new();
+        }
+        return vec![empty(
+            line_start(text, stmt.start_byte()),
+            line_end(text, stmt.end_byte()),
+        )];
+    }
+    // Remove runs of items with their separating commas.
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        if !remove[i] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < items.len() && remove[j + 1] {
+            j += 1;
+        }
+        if j + 1 < items.len() {
+            edits.push(empty(items[i].start_byte(), items[j + 1].start_byte()));
+        } else {
+            edits.push(empty(items[i - 1].end_byte(), items[j].end_byte()));
+        }
+        i = j + 1;
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, names: &[&str], add: bool) -> String {
+        let tree = crate::parse::parse(text, None).unwrap();
+        let names: BTreeSet<String> = names.iter().map(|s| s.to_string()).collect();
+        let mut edits = plan(&tree, text, &Config::default(), add, &names).unwrap();
+        edits.sort_by_key(|e| (e.start, e.end));
+        let mut out = String::new();
+        let mut at = 0;
+        for e in edits {
+            out.push_str(&text[at..e.start]);
+            out.push_str(&e.content);
+            at = e.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    const IMPORT: &str = crate::config::DEFAULT_GENERATOR_IMPORT;
+
+    #[test]
+    fn replaces_unused_import_in_place() {
+        let out = run(
+            "\"\"\"Doc.\"\"\"\nimport os\nimport uuid\n\nx = G()\n",
+            &["uuid"],
+            true,
+        );
+        assert_eq!(
+            out,
+            format!("\"\"\"Doc.\"\"\"\nimport os\n{IMPORT}\n\nx = G()\n")
+        );
+    }
+
+    #[test]
+    fn keeps_used_imports_and_removes_names_from_lists() {
+        let out = run(
+            "import os, uuid\nfrom uuid import UUID, uuid4, NAMESPACE_DNS\nx = UUID(int=1)\n",
+            &["uuid", "uuid4"],
+            false,
+        );
+        assert_eq!(
+            out,
+            "import os\nfrom uuid import UUID, NAMESPACE_DNS\nx = UUID(int=1)\n"
+        );
+        let kept = run("import uuid\nx = uuid.uuid1()\n", &["uuid"], false);
+        assert_eq!(kept, "import uuid\nx = uuid.uuid1()\n");
+    }
+
+    #[test]
+    fn never_empties_a_block_or_an_import() {
+        let src = "try:\n    import uuid\nexcept ImportError:\n    pass\n";
+        assert_eq!(run(src, &["uuid"], false), src);
+        let out = run(
+            "from uuid import (\n    uuid4,\n)\nx = 1\n",
+            &["uuid4"],
+            false,
+        );
+        assert_eq!(out, "x = 1\n");
+    }
+
+    #[test]
+    fn goes_after_future_imports_and_docstring_with_crlf() {
+        let out = run(
+            "\"\"\"Doc.\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n",
+            &[],
+            true,
+        );
+        assert_eq!(
+            out,
+            format!(
+                "\"\"\"Doc.\"\"\"\r\nfrom __future__ import annotations\r\n{IMPORT}\r\nx = 1\r\n"
+            )
+        );
+        let out = run("\"\"\"Doc.\"\"\"\n\nx = 1\n", &[], true);
+        assert_eq!(out, format!("\"\"\"Doc.\"\"\"\n\n{IMPORT}\n\nx = 1\n"));
+        let out = run(
+            "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n",
+            &[],
+            true,
+        );
+        assert_eq!(
+            out,
+            format!("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n{IMPORT}\n\nx = 1\n")
+        );
+    }
+
+    #[test]
+    fn finds_existing_generator_under_alias() {
+        let text = format!("{IMPORT} as Gen\n");
+        let tree = crate::parse::parse(&text, None).unwrap();
+        let config = Config::default();
+        assert_eq!(
+            existing_generator(&tree, &text, &config).as_deref(),
+            Some("Gen")
+        );
+        assert_eq!(call_through(&config, "Gen"), "Gen.generate_base_id");
+    }
+}

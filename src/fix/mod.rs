@@ -1,0 +1,547 @@
+//! Site -> edits -> rewritten file: plan each chosen site's replacement, fix the imports, apply
+//! the edits to the file's original bytes, refuse a result that parses worse, and hand back the
+//! diff or write the file atomically.
+//!
+//! One file's bytes are read once: the sites are found in them, the edits are made on them, and
+//! `--write` replaces the file only while it still holds exactly those bytes.
+
+mod apply;
+pub mod diff;
+mod imports;
+mod plan;
+mod summary;
+
+pub use plan::{free_quote, is_valid_prefix, plan_edit};
+
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::RewriteArgs;
+use crate::commands::{self, Exit, Output};
+use crate::config::Config;
+use crate::model::{Binding, IdType, Position, Reason, Shape, Site};
+use crate::parse::{SourceFile, parse};
+use crate::report::Filter;
+use crate::scan::{FileError, analyze, display_path, may_contain_site};
+use crate::walk::{WalkOptions, walk};
+use apply::{ByteEdit, apply, damage, encode, without_overlaps};
+
+/// Which sites a rewrite touches.
+#[derive(Debug, Clone, Default)]
+pub struct RewriteOptions {
+    /// The wave: phase, risk, id type, area.
+    pub filter: Filter,
+    /// Also rewrite sites of unknown id type, with this prefix.
+    pub unknown_prefix: Option<String>,
+}
+
+/// Why a chosen site was left for manual work, in the order the summary lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ManualReason {
+    UnknownType,
+    Secret,
+    UuidObject,
+    Unresolved,
+    ErrorRegion,
+    Suppressed,
+    Other,
+}
+
+impl ManualReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ManualReason::UnknownType => "unknown type",
+            ManualReason::Secret => "secret",
+            ManualReason::UuidObject => "UUID object",
+            ManualReason::Unresolved => "unresolved",
+            ManualReason::ErrorRegion => "error region",
+            ManualReason::Suppressed => "suppressed",
+            ManualReason::Other => "other",
+        }
+    }
+}
+
+/// A site the rewrite did not touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualSite {
+    pub position: Position,
+    pub reason: ManualReason,
+    /// Why, for `Other`.
+    pub detail: Option<String>,
+}
+
+/// What rewriting one file produced.
+#[derive(Debug, Clone, Default)]
+pub struct FileRewrite {
+    /// The bytes that were read.
+    pub original: Vec<u8>,
+    /// The new bytes, when the file changes.
+    pub rewritten: Option<Vec<u8>>,
+    pub sites_rewritten: usize,
+    pub manual: Vec<ManualSite>,
+    /// Why the file is not rewritten although some of its sites could be.
+    pub refused: Option<String>,
+}
+
+/// One walked file and what became of it.
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub path: PathBuf,
+    pub display: String,
+    pub rewrite: FileRewrite,
+}
+
+/// Every file of a run, sorted by path, and the files that could not be handled.
+#[derive(Debug, Default)]
+pub struct RewriteRun {
+    pub files: Vec<FileOutcome>,
+    pub errors: Vec<FileError>,
+}
+
+/// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
+/// decoded or parsed at all.
+pub fn rewrite_source(
+    raw: Vec<u8>,
+    rel_path: &Path,
+    config: &Config,
+    options: &RewriteOptions,
+) -> Result<FileRewrite, String> {
+    let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
+    let sites = analyze(&source, rel_path, config)?;
+    let mut manual = Vec::new();
+    let mut planned: Vec<(usize, crate::model::Edit)> = Vec::new();
+    let mut unknown = Vec::new();
+    for (index, site) in sites.iter().enumerate() {
+        if !options.filter.matches(site) {
+            continue;
+        }
+        match (&site.edit, manual_reason(site)) {
+            (_, Some(ManualReason::Suppressed)) => {
+                manual.push(left(site, ManualReason::Suppressed, None))
+            }
+            (Some(edit), _) => planned.push((index, edit.clone())),
+            (None, Some(ManualReason::UnknownType)) if options.unknown_prefix.is_some() => {
+                unknown.push(index)
+            }
+            (None, reason) => manual.push(left(
+                site,
+                reason.unwrap_or(ManualReason::Other),
+                refusal(site),
+            )),
+        }
+    }
+    let mut outcome = FileRewrite {
+        original: Vec::new(),
+        ..FileRewrite::default()
+    };
+    if planned.is_empty() && unknown.is_empty() {
+        outcome.manual = manual;
+        outcome.original = source.raw;
+        return Ok(outcome);
+    }
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    let tree = parse(&source.text, budget).map_err(|e| e.to_string())?;
+    if let Some(prefix) = &options.unknown_prefix {
+        plan_unknown(
+            &source,
+            &tree,
+            &sites,
+            &unknown,
+            prefix,
+            rel_path,
+            config,
+            &mut planned,
+            &mut manual,
+        );
+    }
+
+    // Call the generator through the name the file already imports it as.
+    let existing = imports::existing_generator(&tree, &source.text, config);
+    let call = existing
+        .as_deref()
+        .map(|local| imports::call_through(config, local));
+    let mut edits = Vec::new();
+    for (index, edit) in planned {
+        let content = match &call {
+            Some(call) => edit.content.replacen(&config.generator_call, call, 1),
+            None => edit.content,
+        };
+        match encode(&source, &content) {
+            Ok(bytes) => edits.push(ByteEdit {
+                start: edit.start,
+                end: edit.end,
+                bytes,
+                site: Some(index),
+            }),
+            Err(why) => manual.push(left(&sites[index], ManualReason::Other, Some(why))),
+        }
+    }
+    let (edits, overlapping) = without_overlaps(edits);
+    for edit in overlapping {
+        if let Some(index) = edit.site {
+            manual.push(left(
+                &sites[index],
+                ManualReason::Other,
+                Some("overlaps another rewrite".to_owned()),
+            ));
+        }
+    }
+    let rewritten: Vec<usize> = edits.iter().filter_map(|e| e.site).collect();
+    outcome.manual = manual;
+    if edits.is_empty() {
+        outcome.original = source.raw;
+        return Ok(outcome);
+    }
+    let names: BTreeSet<String> = rewritten
+        .iter()
+        .map(|&i| binding_name(&sites[i].code))
+        .collect();
+    let result = apply_with_imports(
+        &source,
+        &edits,
+        &names,
+        existing.is_none(),
+        apply::damage(&tree),
+        config,
+        budget,
+    );
+    match result {
+        Ok(bytes) => {
+            outcome.sites_rewritten = rewritten.len();
+            outcome.rewritten = (bytes != source.raw).then_some(bytes);
+        }
+        Err(why) => {
+            for &index in &rewritten {
+                outcome.manual.push(left(
+                    &sites[index],
+                    ManualReason::Other,
+                    Some("the file is not rewritten (see the error)".to_owned()),
+                ));
+            }
+            outcome.refused = Some(why);
+        }
+    }
+    outcome.manual.sort_by_key(|m| m.position);
+    outcome.original = source.raw;
+    Ok(outcome)
+}
+
+/// Site edits, then import edits on the result, then the re-parse guard.
+fn apply_with_imports(
+    source: &SourceFile,
+    edits: &[ByteEdit],
+    names: &BTreeSet<String>,
+    add_generator: bool,
+    before: apply::ParseDamage,
+    config: &Config,
+    budget: Option<Duration>,
+) -> Result<Vec<u8>, String> {
+    let first = apply(&source.raw, edits);
+    let edited = SourceFile::decode(first.clone())
+        .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
+    let tree = parse(&edited.text, budget).map_err(|e| e.to_string())?;
+    let import_edits = imports::plan(&tree, &edited.text, config, add_generator, names)?;
+    let mut bytes_edits = Vec::new();
+    for edit in import_edits {
+        bytes_edits.push(ByteEdit {
+            start: edited.raw_offset(edit.start),
+            end: edited.raw_offset(edit.end),
+            bytes: encode(&edited, &edit.content)?,
+            site: None,
+        });
+    }
+    let (bytes_edits, _) = without_overlaps(bytes_edits);
+    let last = apply(&first, &bytes_edits);
+    let result = SourceFile::decode(last.clone())
+        .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
+    let after = damage(&parse(&result.text, budget).map_err(|e| e.to_string())?);
+    if after.errors > before.errors {
+        return Err(format!(
+            "the rewritten file would not parse (new syntax error near line {}): not rewritten",
+            after.first_line.unwrap_or(1)
+        ));
+    }
+    Ok(last)
+}
+
+/// Plans `--unknown-prefix` edits: the sites are found and classified again in the same text.
+#[allow(clippy::too_many_arguments)]
+fn plan_unknown(
+    source: &SourceFile,
+    tree: &tree_sitter::Tree,
+    sites: &[Site],
+    wanted: &[usize],
+    prefix: &str,
+    rel_path: &Path,
+    config: &Config,
+    planned: &mut Vec<(usize, crate::model::Edit)>,
+    manual: &mut Vec<ManualSite>,
+) {
+    let src = source.text.as_bytes();
+    let mut missing: BTreeSet<usize> = wanted.iter().copied().collect();
+    for found in crate::sites::find_sites(tree, &source.text) {
+        let offset = source.raw_offset(found.node.start_byte());
+        let Some(&index) = missing.iter().find(|&&i| sites[i].offset == offset) else {
+            continue;
+        };
+        missing.remove(&index);
+        let mut classified = crate::classify::classify(&found, src, rel_path, config);
+        classified
+            .classification
+            .prefix
+            .get_or_insert_with(|| prefix.to_owned());
+        match plan_edit(&classified, src, config) {
+            Ok(edit) => planned.push((
+                index,
+                crate::model::Edit {
+                    start: source.raw_offset(edit.start),
+                    end: source.raw_offset(edit.end),
+                    content: edit.content,
+                },
+            )),
+            Err(reason) => manual.push(left(
+                &sites[index],
+                ManualReason::Other,
+                Some(reason.to_string()),
+            )),
+        }
+    }
+    for index in missing {
+        manual.push(left(
+            &sites[index],
+            ManualReason::Other,
+            Some("the site was not found again".to_owned()),
+        ));
+    }
+}
+
+fn left(site: &Site, reason: ManualReason, detail: Option<String>) -> ManualSite {
+    ManualSite {
+        position: site.start,
+        reason,
+        detail,
+    }
+}
+
+/// Why a site without an edit stays; `None` when nothing in its classification forbids a rewrite.
+fn manual_reason(site: &Site) -> Option<ManualReason> {
+    let c = &site.classification;
+    Some(if site.is_suppressed() {
+        ManualReason::Suppressed
+    } else if site.in_error_region {
+        ManualReason::ErrorRegion
+    } else if site.binding == Binding::Unresolved {
+        ManualReason::Unresolved
+    } else if c.id_type == IdType::Secret {
+        ManualReason::Secret
+    } else if c.shape == Shape::Object {
+        ManualReason::UuidObject
+    } else if c.id_type == IdType::Unknown {
+        ManualReason::UnknownType
+    } else {
+        return None;
+    })
+}
+
+fn refusal(site: &Site) -> Option<String> {
+    site.classification
+        .reasons
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Reason::NoSafeRewrite { .. } => Some(r.to_string()),
+            _ => None,
+        })
+}
+
+/// The local name a site reads: `u` for `u.uuid4()`, `new_id` for `new_id()`.
+fn binding_name(code: &str) -> String {
+    let callee: String = code
+        .split('(')
+        .next()
+        .unwrap_or(code)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match callee.rsplit_once('.') {
+        Some((object, _)) => object.to_owned(),
+        None => callee,
+    }
+}
+
+/// Reads one file and rewrites it; `Ok(None)` when it cannot hold a site.
+fn rewrite_file(
+    path: &Path,
+    config: &Config,
+    options: &RewriteOptions,
+) -> Result<Option<FileRewrite>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if metadata.len() > config.max_file_size {
+        return Err(format!(
+            "{} bytes is over the {}-byte limit: skipped (raise `max-file-size` to rewrite it)",
+            metadata.len(),
+            config.max_file_size
+        ));
+    }
+    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
+    if !may_contain_site(&raw) {
+        return Ok(None);
+    }
+    rewrite_source(raw, &config.relative(path), config, options).map(Some)
+}
+
+/// Rewrites every Python file under `paths` in memory, in parallel.
+pub fn rewrite_paths(
+    paths: &[PathBuf],
+    config: &Config,
+    walk_options: WalkOptions,
+    options: &RewriteOptions,
+) -> RewriteRun {
+    let walked = walk(paths, config, walk_options);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut run = RewriteRun {
+        errors: walked
+            .errors
+            .iter()
+            .map(|(path, message)| FileError {
+                display: display_path(path, &cwd),
+                message: message.clone(),
+            })
+            .collect(),
+        ..RewriteRun::default()
+    };
+    let outcomes: Vec<(PathBuf, String, Result<Option<FileRewrite>, String>)> = walked
+        .files
+        .par_iter()
+        .map(|path| {
+            let display = display_path(path, &cwd);
+            let result = rewrite_file(path, config, options);
+            (path.clone(), display, result)
+        })
+        .collect();
+    for (path, display, result) in outcomes {
+        match result {
+            Ok(Some(rewrite)) => run.files.push(FileOutcome {
+                path,
+                display,
+                rewrite,
+            }),
+            Ok(None) => {}
+            Err(message) => run.errors.push(FileError { display, message }),
+        }
+    }
+    run.files.sort_by(|a, b| a.display.cmp(&b.display));
+    run
+}
+
+/// Replaces the file with `bytes` if it still holds `original`; symbolic links are followed.
+fn write_back(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), String> {
+    let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve: {e}"))?;
+    let current = std::fs::read(&target).map_err(|e| format!("cannot read again: {e}"))?;
+    if current != original {
+        return Err("changed since it was read: not written".to_owned());
+    }
+    commands::write_atomically(&target, bytes).map_err(|e| format!("{e:#}"))
+}
+
+/// `uuid-migrate rewrite`.
+pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
+    if let Some(prefix) = &args.unknown_prefix
+        && !is_valid_prefix(prefix)
+    {
+        anyhow::bail!(
+            "--unknown-prefix `{prefix}`: a prefix may hold only letters, digits, `_`, `-` and `.`"
+        );
+    }
+    let config = commands::load_config(&args.walk)?;
+    let options = RewriteOptions {
+        filter: commands::filter_of(&args.filter),
+        unknown_prefix: args.unknown_prefix.clone(),
+    };
+    let mut run = rewrite_paths(
+        &commands::paths_of(&args.walk),
+        &config,
+        commands::scan_options(&args.walk).walk,
+        &options,
+    );
+    let mode = if args.write {
+        summary::Mode::Write
+    } else if args.check {
+        summary::Mode::Check
+    } else {
+        summary::Mode::Diff
+    };
+    let mut diff = String::new();
+    let mut changed = 0;
+    let mut failures = Vec::new();
+    for file in &mut run.files {
+        if let Some(why) = &file.rewrite.refused {
+            failures.push(FileError {
+                display: file.display.clone(),
+                message: why.clone(),
+            });
+        }
+        let Some(bytes) = &file.rewrite.rewritten else {
+            continue;
+        };
+        match mode {
+            summary::Mode::Write => {
+                if let Err(message) = write_back(&file.path, &file.rewrite.original, bytes) {
+                    failures.push(FileError {
+                        display: file.display.clone(),
+                        message,
+                    });
+                    file.rewrite.sites_rewritten = 0;
+                    continue;
+                }
+            }
+            summary::Mode::Diff => {
+                match String::from_utf8(diff::unified(&file.display, &file.rewrite.original, bytes))
+                {
+                    Ok(text) => diff.push_str(&text),
+                    Err(_) => {
+                        failures.push(FileError {
+                            display: file.display.clone(),
+                            message: "its diff holds bytes that are not UTF-8 (a legacy encoding): run with --write to rewrite it".to_owned(),
+                        });
+                        file.rewrite.sites_rewritten = 0;
+                        continue;
+                    }
+                }
+            }
+            summary::Mode::Check => {}
+        }
+        changed += 1;
+    }
+    run.errors.extend(failures);
+    run.errors.sort_by(|a, b| a.display.cmp(&b.display));
+    let stderr = summary::render(&run, changed, mode, options.unknown_prefix.is_some());
+    let exit = if !run.errors.is_empty() {
+        Exit::Error
+    } else if mode == summary::Mode::Check && changed > 0 {
+        Exit::Violations
+    } else {
+        Exit::Clean
+    };
+    Ok(Output {
+        stdout: diff,
+        stderr,
+        exit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binding_names() {
+        assert_eq!(binding_name("uuid.uuid4()"), "uuid");
+        assert_eq!(binding_name("u . uuid4 ( )"), "u");
+        assert_eq!(binding_name("new_id()"), "new_id");
+        assert_eq!(binding_name("uuid.uuid4"), "uuid");
+    }
+}

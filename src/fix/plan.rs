@@ -1,0 +1,190 @@
+//! Site -> edit: the replacement of one site's expression by a generator call.
+//!
+//! Every replacement is a call (or `lambda: call` for an uncalled reference), so it binds at
+//! least as tightly as the expression it replaces. Inside f-strings the quote of the prefix
+//! literal is one that Python 3.8–3.11 accepts there: never the quote of an enclosing string.
+
+use tree_sitter::Node;
+
+use crate::classify::{Classified, clean_prefix};
+use crate::config::Config;
+use crate::model::{Edit, Reason, Shape};
+use crate::sites::node_text;
+
+/// The generator keeps 8 random hex characters at its end.
+pub const RANDOM_HEX_LEN: usize = 8;
+
+/// Plans the edit (offsets in the decoded text) that rewrites one site with its classified prefix.
+pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Edit, Reason> {
+    plan(site, src, &config.generator_call)
+}
+
+fn refuse(why: impl Into<String>) -> Reason {
+    Reason::NoSafeRewrite { why: why.into() }
+}
+
+/// Whether `prefix` can go into a string literal, an f-string field and an id as it is.
+pub fn is_valid_prefix(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit, Reason> {
+    let class = &site.classification;
+    let value = &site.value;
+    if class.shape == Shape::Object {
+        return Err(refuse("the UUID object itself is used"));
+    }
+    let prefix = class
+        .prefix
+        .as_deref()
+        .ok_or_else(|| refuse("no prefix could be derived from the name"))?;
+    if !is_valid_prefix(prefix) {
+        return Err(refuse(format!(
+            "prefix `{prefix}` holds characters other than letters, digits, `_`, `-` and `.`"
+        )));
+    }
+    let call = |quote: char, prefix: &str| format!("{generator_call}({quote}{prefix}{quote})");
+    let edit = |node: Node<'_>, content: String| Edit {
+        start: node.start_byte(),
+        end: node.end_byte(),
+        content,
+    };
+    let tail = truncation(value.node, value.truncation, src)?
+        .map(|n| format!("[-{n}:]"))
+        .unwrap_or_default();
+
+    if !contains_call(value.node) {
+        // An uncalled reference (`default_factory=uuid.uuid4`) on a `str` field: a factory.
+        let quote = free_quote(value.node, src).ok_or_else(no_free_quote)?;
+        let lambda = format!("lambda: {}", call(quote, prefix));
+        let bare = value.node.parent().is_some_and(lambda_needs_no_parens);
+        return Ok(edit(
+            value.node,
+            if bare { lambda } else { format!("({lambda})") },
+        ));
+    }
+
+    if let Some(f) = value.fstring.as_ref().filter(|f| f.prefix_only) {
+        // The whole f-string becomes one call; its quote must suit what encloses the f-string.
+        let outside = f.string.parent().unwrap_or(f.string);
+        if f.literal_before.is_empty() {
+            // `f"{uuid4().hex[:8]}"` is the value itself.
+            let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
+            return Ok(edit(f.string, format!("{}{tail}", call(quote, prefix))));
+        }
+        if let Some(literal) = clean_prefix(&f.literal_before) {
+            let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
+            return Ok(edit(f.string, call(quote, &literal)));
+        }
+    }
+
+    let quote = free_quote(value.node, src).ok_or_else(no_free_quote)?;
+    if value.fstring.is_none()
+        && let Some((concat, literal)) = &value.concat
+        && let Some(literal) = clean_prefix(literal)
+    {
+        return Ok(edit(*concat, format!("{}{tail}", call(quote, &literal))));
+    }
+    Ok(edit(value.node, format!("{}{tail}", call(quote, prefix))))
+}
+
+fn no_free_quote() -> Reason {
+    refuse("no quote character is free inside the enclosing f-strings (Python < 3.12)")
+}
+
+/// The length a sliced value keeps, as the generator's last N characters (`[-N:]`).
+fn truncation(
+    node: Node<'_>,
+    classified: Option<usize>,
+    src: &[u8],
+) -> Result<Option<usize>, Reason> {
+    if node.kind() != "subscript" {
+        return Ok(None);
+    }
+    let n = match classified {
+        Some(n) => n,
+        None => suffix_slice_len(node, src)
+            .ok_or_else(|| refuse("sliced with bounds other than `[:N]` or `[-N:]`"))?,
+    };
+    if n == 0 {
+        return Err(refuse("sliced to nothing (`[:0]`)"));
+    }
+    if n > RANDOM_HEX_LEN {
+        return Err(refuse(format!(
+            "kept {n} characters: more than the generator's {RANDOM_HEX_LEN} random hex characters"
+        )));
+    }
+    Ok(Some(n))
+}
+
+/// `x[-N:]` -> N.
+fn suffix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<usize> {
+    let slice = subscript
+        .child_by_field_name("subscript")
+        .filter(|s| s.kind() == "slice")?;
+    let text: String = node_text(slice, src)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let start = text.strip_suffix(':')?.strip_prefix('-')?;
+    start.parse().ok()
+}
+
+fn contains_call(node: Node<'_>) -> bool {
+    if node.kind() == "call" {
+        return true;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(contains_call)
+}
+
+/// Where a lambda stands alone without changing how the code around it parses.
+fn lambda_needs_no_parens(parent: Node<'_>) -> bool {
+    matches!(
+        parent.kind(),
+        "keyword_argument"
+            | "argument_list"
+            | "assignment"
+            | "pair"
+            | "default_parameter"
+            | "typed_default_parameter"
+            | "return_statement"
+            | "parenthesized_expression"
+            | "list"
+            | "set"
+            | "expression_statement"
+    )
+}
+
+/// A quote character that Python 3.8–3.11 accepts at `node`: not the quote of any enclosing
+/// single-quoted string; `"` first, and one that no enclosing string uses at all before one
+/// that only encloses as a triple quote (`f"""{f'''{"x"}'''}"""` is legal).
+pub fn free_quote(node: Node<'_>, src: &[u8]) -> Option<char> {
+    let mut single = Vec::new();
+    let mut triple = Vec::new();
+    let mut current = Some(node);
+    while let Some(n) = current {
+        if n.kind() == "string"
+            && let Some(start) = n.child(0).filter(|c| c.kind() == "string_start")
+        {
+            let text = node_text(start, src);
+            if let Some(q) = text.chars().last() {
+                let tripled: String = [q; 3].iter().collect();
+                if text.ends_with(&tripled) {
+                    triple.push(q);
+                } else {
+                    single.push(q);
+                }
+            }
+        }
+        current = n.parent();
+    }
+    let quotes = ['"', '\''];
+    quotes
+        .into_iter()
+        .find(|q| !single.contains(q) && !triple.contains(q))
+        .or_else(|| quotes.into_iter().find(|q| !single.contains(q)))
+}

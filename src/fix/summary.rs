@@ -1,0 +1,98 @@
+//! The rewrite's summary for stderr: sites rewritten, files changed, sites left for manual work
+//! grouped by reason, and the files that could not be handled.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{ManualReason, RewriteRun};
+
+/// What the run does with the rewritten files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Diff,
+    Check,
+    Write,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn advice(reason: ManualReason, unknown_prefix: bool) -> &'static str {
+    match reason {
+        ManualReason::UnknownType if unknown_prefix => "",
+        ManualReason::UnknownType => {
+            "name them, configure type words, or rewrite them with --unknown-prefix PREFIX"
+        }
+        ManualReason::Secret => {
+            "never rewritten: a structured id is guessable; use secrets.token_urlsafe"
+        }
+        ManualReason::UuidObject => "the code uses the UUID object itself",
+        ManualReason::Unresolved => "`uuid` is never imported in the file",
+        ManualReason::ErrorRegion => "the code around it does not parse",
+        ManualReason::Suppressed => "`# uuid-migrate: ignore`",
+        ManualReason::Other => "",
+    }
+}
+
+pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix: bool) -> String {
+    let mut out = String::new();
+    let rewritten: usize = run
+        .files
+        .iter()
+        .filter(|f| f.rewrite.rewritten.is_some())
+        .map(|f| f.rewrite.sites_rewritten)
+        .sum();
+    let sites = plural(rewritten, "site", "sites");
+    let files = plural(files_changed, "file", "files");
+    let _ = match mode {
+        _ if files_changed == 0 => writeln!(out, "nothing to rewrite"),
+        Mode::Diff => writeln!(
+            out,
+            "{sites} rewritten in {files} (diff on stdout: review it, then `git apply` it or run again with --write)"
+        ),
+        Mode::Check => writeln!(out, "{sites} in {files} would be rewritten"),
+        Mode::Write => writeln!(out, "{sites} rewritten in {files} (written)"),
+    };
+
+    let mut groups: BTreeMap<ManualReason, usize> = BTreeMap::new();
+    let mut others = Vec::new();
+    for file in &run.files {
+        for site in &file.rewrite.manual {
+            *groups.entry(site.reason).or_default() += 1;
+            if site.reason == ManualReason::Other {
+                others.push(format!(
+                    "{}:{}:{}: {}",
+                    file.display,
+                    site.position.line,
+                    site.position.column,
+                    site.detail.as_deref().unwrap_or("not rewritten")
+                ));
+            }
+        }
+    }
+    let manual: usize = groups.values().sum();
+    if manual > 0 {
+        let _ = writeln!(
+            out,
+            "{} left for manual work (`uuid-migrate scan --explain` lists them):",
+            plural(manual, "site", "sites")
+        );
+        for (reason, count) in &groups {
+            let hint = advice(*reason, unknown_prefix);
+            let _ = writeln!(
+                out,
+                "  {:<13} {count:>5}{}{hint}",
+                reason.describe(),
+                if hint.is_empty() { "" } else { "  " }
+            );
+        }
+        for line in others {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    for error in &run.errors {
+        let _ = writeln!(out, "error: {}: {}", error.display, error.message);
+    }
+    out
+}
