@@ -300,8 +300,7 @@ impl Anchor {
     /// A scanned file's display path, made relative to the baseline's directory.
     fn key(&self, display: &str) -> String {
         let absolute = normalize(&self.cwd.join(display));
-        let relative = absolute.strip_prefix(&self.dir).unwrap_or(&absolute);
-        slash_path(relative)
+        slash_path(&relative_to(&absolute, &self.dir))
     }
 
     fn keys(&self, result: &ScanResult) -> Vec<String> {
@@ -347,6 +346,29 @@ fn normalize(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
+    out
+}
+
+/// `path` from `base`, with `..` where needed; both absolute and normalized.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let mut path_parts = path.components().peekable();
+    let mut base_parts = base.components().peekable();
+    while let (Some(a), Some(b)) = (path_parts.peek(), base_parts.peek()) {
+        if a != b {
+            break;
+        }
+        path_parts.next();
+        base_parts.next();
+    }
+    let mut out = PathBuf::new();
+    for part in base_parts {
+        match part {
+            Component::Normal(_) => out.push(".."),
+            // Another root or drive: nothing is shared, keep the path absolute.
+            _ => return path.to_path_buf(),
+        }
+    }
+    out.extend(path_parts);
     out
 }
 
@@ -744,6 +766,14 @@ mod tests {
         assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
         assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
         assert_eq!(slash_path(Path::new("/a/c")), "/a/c");
+        assert_eq!(
+            relative_to(Path::new("/r/app/x.py"), Path::new("/r/ci")),
+            PathBuf::from("../app/x.py")
+        );
+        assert_eq!(
+            relative_to(Path::new("/r/app/x.py"), Path::new("/r")),
+            PathBuf::from("app/x.py")
+        );
         assert_eq!(slash_path(Path::new("a/c")), "a/c");
     }
 

@@ -1,6 +1,9 @@
 //! Rendering: the only code that turns results into text for people and tools.
 
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -186,8 +189,16 @@ pub fn select<'a>(
 /// SARIF, GitHub annotations and the markdown migration plan.
 pub fn render_other(
     format: crate::cli::Format,
-    _report: &Report<'_>,
-    _config: &crate::config::Config,
+    report: &Report<'_>,
+    config: &crate::config::Config,
 ) -> anyhow::Result<String> {
-    anyhow::bail!("--format {format:?} is not implemented yet")
+    use crate::cli::Format;
+    match format {
+        Format::Sarif => Ok(sarif::render(report, config)),
+        Format::Github => Ok(github::render(report)),
+        Format::Markdown => Ok(markdown::render(report, config)),
+        Format::Text | Format::Json => {
+            anyhow::bail!("--format {format:?} is rendered by its own module")
+        }
+    }
 }

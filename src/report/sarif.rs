@@ -1,0 +1,310 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+//!
+//! One rule per kind of site (a call, an uncalled reference): what the parser sees, never what
+//! the classifier decides, so a better classifier moves no alert to another rule. The
+//! classification travels in each result's message and property bag. `partialFingerprints`
+//! carries the baseline fingerprint; fixable sites carry the replacement as a SARIF fix.
+
+use serde_json::{Value, json};
+
+use super::{BaselineStatus, Report, ReportedSite};
+use crate::config::Config;
+use crate::model::{Binding, IdType, Shape, Site, SiteKind};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The `partialFingerprints` key; the suffix is the fingerprint's version.
+pub const FINGERPRINT_KEY: &str = "uuidMigrateStatement/v1";
+
+struct Rule {
+    id: &'static str,
+    name: &'static str,
+    short: &'static str,
+    full: &'static str,
+}
+
+const RULES: [Rule; 2] = [
+    Rule {
+        id: "UM001",
+        name: "Uuid4Call",
+        short: "uuid4() call to migrate to the unified id generator.",
+        full: "A call of the standard library's uuid.uuid4(). The organisation's ids come from \
+               UnifiedIdGenerator (prefix, millisecond timestamp, counter, random hex); every \
+               uuid4 site is migrated, wave by wave.",
+    },
+    Rule {
+        id: "UM002",
+        name: "Uuid4Reference",
+        short: "uuid4 passed uncalled (a default factory) to migrate to the unified id generator.",
+        full: "The standard library's uuid.uuid4 passed as a value, usually a default factory \
+               (Field(default_factory=uuid.uuid4), Column(default=uuid4)). It is called later, \
+               once per object; the replacement is a lambda calling UnifiedIdGenerator.",
+    },
+];
+
+fn rule_index(kind: SiteKind) -> usize {
+    match kind {
+        SiteKind::Call => 0,
+        SiteKind::Reference => 1,
+    }
+}
+
+pub fn render(report: &Report<'_>, config: &Config) -> String {
+    let rules: Vec<Value> = RULES.iter().map(|r| rule(r, config)).collect();
+    let results: Vec<Value> = report.sites.iter().map(|r| result(r, config)).collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": {"text": sentence(&e.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&e.display)}}}],
+            })
+        })
+        .collect();
+    let mut driver = json!({
+        "name": "uuid-migrate",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(uri) = information_uri() {
+        driver["informationUri"] = json!(uri);
+    }
+    let mut run = json!({
+        "tool": {"driver": driver},
+        "invocations": [{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(fixed) = report.fixed_since_baseline {
+        run["properties"] = json!({"fixedSinceBaseline": fixed});
+    }
+    let document = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("SARIF serializes");
+    text.push('\n');
+    text
+}
+
+/// The project's address, from `repository` or `homepage` in Cargo.toml, when set.
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|uri| !uri.is_empty())
+}
+
+fn rule(rule: &Rule, config: &Config) -> Value {
+    let call = &config.generator_call;
+    let import = &config.generator_import;
+    let help = format!(
+        "Replace the site with {call}(\"<prefix>\") (the prefix comes from the f-string or the \
+         name: conn, msg, req, ...), and add `{import}`. `uuid-migrate rewrite --phase N` does \
+         both for every fixable site of a wave. Secrets (tokens, nonces, passwords) keep \
+         uuid4 or move to secrets.token_urlsafe: a structured id has only 32 random bits. \
+         Sites of unknown id type are migrated by hand. Silence one line with \
+         `# uuid-migrate: ignore[reason]`."
+    );
+    let markdown = format!(
+        "Replace the site with `{call}(\"<prefix>\")` (the prefix comes from the f-string or the \
+         name: `conn`, `msg`, `req`, ...), and add\n\n```python\n{import}\n```\n\n\
+         `uuid-migrate rewrite --phase N` does both for every fixable site of a wave.\n\n\
+         - **Secrets** (tokens, nonces, passwords) keep `uuid4` or move to \
+         `secrets.token_urlsafe`: a structured id has only 32 random bits.\n\
+         - Sites of **unknown** id type are migrated by hand.\n\
+         - Silence one line with `# uuid-migrate: ignore[reason]`."
+    );
+    json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.short},
+        "fullDescription": {"text": rule.full},
+        "help": {"text": help, "markdown": markdown},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {
+            "tags": ["maintainability", "migration", "uuid4"],
+            "precision": "very-high",
+            "problem.severity": "error",
+        },
+    })
+}
+
+fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
+    let site = reported.site;
+    let c = &site.classification;
+    let index = rule_index(site.kind);
+    let artifact = json!({"uri": uri(reported.path)});
+    let level = match reported.baseline {
+        Some(BaselineStatus::Baselined) => "note",
+        _ => "error",
+    };
+    let mut value = json!({
+        "ruleId": RULES[index].id,
+        "ruleIndex": index,
+        "level": level,
+        "message": {"text": format!("{} {}", describe(site), action(site))},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {
+                "startLine": site.start.line,
+                "startColumn": site.start.column,
+                "endLine": site.end.line,
+                "endColumn": site.end.column,
+            },
+        }}],
+        "partialFingerprints": {FINGERPRINT_KEY: reported.fingerprint},
+        "properties": {
+            "name": c.name,
+            "idType": c.id_type.as_str(),
+            "shape": c.shape.as_str(),
+            "risk": c.risk.as_str(),
+            "phase": c.phase,
+            "area": c.area.as_str(),
+            "fixable": c.fixable,
+            "binding": site.binding.as_str(),
+            "scope": site.scope,
+            "tags": [c.id_type.as_str(), c.risk.as_str(), format!("phase-{}", c.phase), c.area.as_str()],
+        },
+    });
+    if let Some(edit) = &site.edit {
+        value["fixes"] = json!([{
+            "description": {"text": format!(
+                "Replace with {}; the file also needs `{}` (uuid-migrate rewrite adds it).",
+                edit.content, config.generator_import
+            )},
+            "artifactChanges": [{
+                "artifactLocation": artifact,
+                "replacements": [{
+                    "deletedRegion": {"byteOffset": edit.start, "byteLength": edit.end - edit.start},
+                    "insertedContent": {"text": edit.content},
+                }],
+            }],
+        }]);
+    }
+    if let Some(status) = reported.baseline {
+        value["baselineState"] = json!(match status {
+            BaselineStatus::New => "new",
+            BaselineStatus::Baselined => "unchanged",
+        });
+    }
+    if let Some(reason) = &site.suppressed {
+        let mut suppression = json!({"kind": "inSource", "status": "accepted"});
+        if let Some(reason) = reason {
+            suppression["justification"] = json!(reason);
+        }
+        value["suppressions"] = json!([suppression]);
+    }
+    value
+}
+
+/// "uuid4() call: websocket id `connection_id`, f-string, medium risk, phase 2."
+pub(super) fn describe(site: &Site) -> String {
+    let c = &site.classification;
+    let what = match site.kind {
+        SiteKind::Call => "uuid4() call",
+        SiteKind::Reference => "uuid4 reference",
+    };
+    let id = match c.id_type {
+        IdType::Unknown => "id of unknown type".to_owned(),
+        other => format!("{} id", other.as_str()),
+    };
+    let name = c
+        .name
+        .as_deref()
+        .map(|n| format!(" `{n}`"))
+        .unwrap_or_default();
+    format!(
+        "{what}: {id}{name}, {}, {} risk, phase {}.",
+        shape_words(c.shape),
+        c.risk.as_str(),
+        c.phase
+    )
+}
+
+fn shape_words(shape: Shape) -> &'static str {
+    match shape {
+        Shape::String => "string",
+        Shape::Hex => "hex string",
+        Shape::Truncated => "truncated hex",
+        Shape::Fstring => "in an f-string",
+        Shape::Object => "UUID object",
+    }
+}
+
+/// What to do about a site: the replacement, or why it is left to a person.
+pub(super) fn action(site: &Site) -> String {
+    match &site.edit {
+        Some(edit) => format!("Replace with {}.", edit.content),
+        None => format!("Migrate by hand: {}.", manual_reason(site)),
+    }
+}
+
+/// Why a site is not rewritten automatically.
+pub(super) fn manual_reason(site: &Site) -> String {
+    let c = &site.classification;
+    if c.id_type == IdType::Secret {
+        "a secret keeps its 122 random bits (use secrets.token_urlsafe), never a structured id"
+            .to_owned()
+    } else if site.binding == Binding::Unresolved {
+        "`uuid` is never imported in this file".to_owned()
+    } else if site.in_error_region {
+        "inside a region that does not parse".to_owned()
+    } else if c.shape == Shape::Object {
+        "the code uses the UUID object itself".to_owned()
+    } else if c.id_type == IdType::Unknown {
+        "unknown id type (name the value, or configure a type word)".to_owned()
+    } else {
+        c.reasons
+            .iter()
+            .find_map(|r| match r {
+                crate::model::Reason::NoSafeRewrite { why } => Some(why.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "no safe automatic rewrite".to_owned())
+    }
+}
+
+/// A message ending in a period, as SARIF viewers expect.
+fn sentence(text: &str) -> String {
+    if text.ends_with('.') {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// A display path as a URI reference: relative paths stay relative (to the directory the scan
+/// ran in, which is the repository root in CI); absolute paths become `file://` URIs.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("svc/a b/é.py"), "svc/a%20b/%C3%A9.py");
+        assert_eq!(uri("/abs/x.py"), "file:///abs/x.py");
+        assert_eq!(uri("../x/#1.py"), "../x/%231.py");
+    }
+}

@@ -1,0 +1,611 @@
+//! The CI gate: `uuid-migrate baseline`, `scan --baseline`, and what a fingerprint survives.
+//!
+//! Every case starts from `fixtures/baseline/sessions.py` and `events.py` copied into a fresh
+//! `app/`, writes the baseline, then replaces a file with one of the variants next to them.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const BASELINE: &str = "uuid-migrate-baseline.json";
+
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/baseline")
+        .join(name)
+}
+
+impl Repo {
+    /// `app/sessions.py` and `app/events.py` with a baseline written for them.
+    fn with_baseline() -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        repo.put("app/sessions.py", "sessions.py");
+        repo.put("app/events.py", "events.py");
+        repo.cmd()
+            .arg("baseline")
+            .assert()
+            .code(0)
+            .stderr("wrote uuid-migrate-baseline.json: 6 sites in 2 files\n");
+        repo
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn put(&self, rel: &str, fixture_name: &str) {
+        let dest = self.path(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(fixture(fixture_name), dest).unwrap();
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.path(rel), text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("uuid-migrate").unwrap();
+        cmd.current_dir(self.dir.path()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// `scan --baseline --format json`: the exit code and the document.
+    fn gate(&self, paths: &[&str]) -> (i32, Value) {
+        let out = self
+            .cmd()
+            .args(["scan", "--format", "json", "--baseline", BASELINE])
+            .args(paths)
+            .output()
+            .unwrap();
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code().unwrap(), doc)
+    }
+
+    /// The baseline's entries as `path fingerprint-free summary`: `path scope xcount`.
+    fn entries(&self) -> Vec<String> {
+        let doc: Value = serde_json::from_str(&self.read(BASELINE)).unwrap();
+        doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} x{}",
+                    e["path"].as_str().unwrap(),
+                    e["scope"].as_str().unwrap(),
+                    e["count"]
+                )
+            })
+            .collect()
+    }
+}
+
+/// `(path, line, status)` of every site.
+fn statuses(doc: &Value) -> Vec<(String, u64, String)> {
+    doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_owned(),
+                s["line"].as_u64().unwrap(),
+                s["baseline"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn new_sites(doc: &Value) -> Vec<(String, u64)> {
+    statuses(doc)
+        .into_iter()
+        .filter(|s| s.2 == "new")
+        .map(|s| (s.0, s.1))
+        .collect()
+}
+
+fn fixed(doc: &Value) -> u64 {
+    doc["fixed_since_baseline"].as_u64().unwrap()
+}
+
+fn all_baselined(doc: &Value) -> bool {
+    statuses(doc).iter().all(|s| s.2 == "baselined")
+}
+
+#[test]
+fn baseline_file_is_sorted_one_entry_per_line() {
+    let repo = Repo::with_baseline();
+    let text = repo
+        .read(BASELINE)
+        .replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unchanged_tree_passes_and_rerunning_baseline_changes_nothing() {
+    let repo = Repo::with_baseline();
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0);
+    assert!(all_baselined(&doc));
+    assert_eq!(statuses(&doc).len(), 6);
+    assert_eq!(fixed(&doc), 0);
+    let before = repo.read(BASELINE);
+    repo.cmd()
+        .arg("baseline")
+        .assert()
+        .code(0)
+        .stderr("uuid-migrate-baseline.json is up to date: 6 sites in 2 files\n");
+    assert_eq!(repo.read(BASELINE), before);
+}
+
+#[test]
+fn survives_lines_inserted_and_deleted_elsewhere() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_lines_moved.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    // Every site of sessions.py is on another line now.
+    let lines: Vec<u64> = statuses(&doc)
+        .into_iter()
+        .filter(|s| s.0 == "app/sessions.py")
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(lines, [19, 24, 32, 38, 39]);
+    assert_eq!(fixed(&doc), 0);
+}
+
+#[test]
+fn survives_reformatting() {
+    // Two-space indentation, a call split over lines with a magic trailing comma, a right-hand
+    // side wrapped in parentheses, single quotes turned double, spaces inside parentheses.
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_reformatted.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 0);
+}
+
+#[test]
+fn a_duplicated_statement_is_one_new_site() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_duplicated.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 1);
+    // Identical statements are interchangeable: the last one is the one beyond the count.
+    assert_eq!(new_sites(&doc), [("app/sessions.py".to_owned(), 28)]);
+    assert_eq!(fixed(&doc), 0);
+    repo.cmd()
+        .args(["scan", "--baseline", BASELINE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "app/sessions.py:28:20: unknown string low phase 1 app manual new",
+        ))
+        .stdout(predicate::str::contains("1 site new since the baseline"));
+}
+
+#[test]
+fn two_identical_sites_one_removed() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_one_of_two_removed.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0);
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 1);
+    repo.cmd()
+        .args(["scan", "--baseline", BASELINE])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "1 fixed since the baseline: run `uuid-migrate baseline` to lock in the progress",
+        ));
+    // The ratchet lowers the count from 2 to 1...
+    repo.cmd()
+        .arg("baseline")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "1 site fixed: removed from the baseline\n  - app/sessions.py: ids.append(str(uuid.uuid4()))\n",
+        ))
+        .stderr(predicate::str::contains(
+            "wrote uuid-migrate-baseline.json: 5 sites in 2 files (was 6)",
+        ));
+    assert!(
+        repo.entries()
+            .contains(&"app/sessions.py test_batch_ids x1".to_owned())
+    );
+    // ...so putting the second one back is new again.
+    repo.put("app/sessions.py", "sessions.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(new_sites(&doc), [("app/sessions.py".to_owned(), 27)]);
+}
+
+#[test]
+fn survives_a_file_renamed_and_moved() {
+    let repo = Repo::with_baseline();
+    std::fs::create_dir_all(repo.path("app/store")).unwrap();
+    std::fs::rename(
+        repo.path("app/sessions.py"),
+        repo.path("app/store/session_store.py"),
+    )
+    .unwrap();
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 0);
+    // The ratchet moves the entries to the new path.
+    repo.cmd()
+        .arg("baseline")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "5 sites moved to another file: entries follow them\n  app/sessions.py -> app/store/session_store.py (5 sites)\n",
+        ));
+    assert_eq!(
+        repo.entries(),
+        [
+            "app/events.py make_metric x1",
+            "app/store/session_store.py SessionStore.describe x1",
+            "app/store/session_store.py test_batch_ids x2",
+            "app/store/session_store.py SessionStore.create x1",
+            "app/store/session_store.py make_event x1",
+        ]
+    );
+}
+
+#[test]
+fn survives_a_function_moved_to_another_file() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_function_moved_out.py");
+    repo.put("app/events.py", "events_function_moved_in.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 0);
+}
+
+#[test]
+fn a_copy_to_another_file_is_new() {
+    // The original still uses its entry, so the copy finds no allowance left.
+    let repo = Repo::with_baseline();
+    repo.put("app/copy.py", "sessions.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(new_sites(&doc).len(), 5);
+    assert!(new_sites(&doc).iter().all(|s| s.0 == "app/copy.py"));
+}
+
+#[test]
+fn editing_the_statement_itself_is_new_and_fixed() {
+    // Documented limit: the statement is the identity, so editing it is a fix plus a new site.
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_statement_edited.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(new_sites(&doc), [("app/sessions.py".to_owned(), 11)]);
+    assert_eq!(fixed(&doc), 1);
+}
+
+#[test]
+fn ratchet_adds_new_sites_only_with_allow_new() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_duplicated.py");
+    let before = repo.read(BASELINE);
+    repo.cmd()
+        .arg("baseline")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "1 new site not in the baseline, NOT added: fix them, suppress them, or rerun with --allow-new to accept them\n  + app/sessions.py:28:20: ids.append(str(uuid.uuid4()))\n",
+        ))
+        .stderr(predicate::str::contains(
+            "uuid-migrate-baseline.json is up to date: 6 sites in 2 files",
+        ));
+    assert_eq!(repo.read(BASELINE), before);
+    repo.cmd()
+        .args(["baseline", "--allow-new"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "1 new site not in the baseline, added to the baseline (--allow-new)",
+        ))
+        .stderr(predicate::str::contains(
+            "wrote uuid-migrate-baseline.json: 7 sites in 2 files (was 6)",
+        ));
+    assert!(
+        repo.entries()
+            .contains(&"app/sessions.py test_batch_ids x3".to_owned())
+    );
+    let (code, _) = repo.gate(&[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_partial_scan_judges_only_the_files_it_scanned() {
+    // What pre-commit does: scan the changed files only. Entries of other files are neither
+    // fixed nor required.
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_one_of_two_removed.py");
+    let (code, doc) = repo.gate(&["app/events.py"]);
+    assert_eq!(code, 0);
+    assert_eq!(fixed(&doc), 0);
+    let (code, doc) = repo.gate(&["app/sessions.py"]);
+    assert_eq!(code, 0);
+    assert_eq!(fixed(&doc), 1);
+    // A renamed file is found under its new name even when the old one is not scanned.
+    std::fs::rename(repo.path("app/events.py"), repo.path("app/metrics.py")).unwrap();
+    let (code, doc) = repo.gate(&["app/metrics.py"]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+}
+
+#[test]
+fn a_partial_ratchet_keeps_the_other_files_entries() {
+    let repo = Repo::with_baseline();
+    std::fs::remove_file(repo.path("app/events.py")).unwrap();
+    repo.put("app/sessions.py", "sessions_one_of_two_removed.py");
+    repo.cmd()
+        .args(["baseline", "app/sessions.py"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        repo.entries(),
+        [
+            "app/events.py make_metric x1",
+            "app/sessions.py SessionStore.describe x1",
+            "app/sessions.py test_batch_ids x1",
+            "app/sessions.py SessionStore.create x1",
+            "app/sessions.py make_event x1",
+        ]
+    );
+}
+
+#[test]
+fn baseline_paths_are_relative_to_the_baseline_file() {
+    let repo = Repo::with_baseline();
+    let out = Command::cargo_bin("uuid-migrate")
+        .unwrap()
+        .current_dir(repo.path("app"))
+        .args(["scan", ".", "--format", "json", "--baseline"])
+        .arg(format!("../{BASELINE}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 0);
+}
+
+#[test]
+fn suppressed_sites_stay_out_of_the_baseline() {
+    let repo = Repo::with_baseline();
+    repo.write(
+        "app/quiet.py",
+        "import uuid\nx = uuid.uuid4()  # uuid-migrate: ignore[legacy key]\n",
+    );
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0);
+    assert!(new_sites(&doc).is_empty());
+    repo.cmd()
+        .args(["baseline", "--allow-new"])
+        .assert()
+        .code(0);
+    assert!(!repo.read(BASELINE).contains("quiet.py"));
+}
+
+#[test]
+fn baseline_output_option_writes_elsewhere() {
+    let repo = Repo::with_baseline();
+    repo.cmd()
+        .args(["baseline", "--output", "ci/gate.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ci/gate.json"));
+    std::fs::create_dir(repo.path("ci")).unwrap();
+    repo.cmd()
+        .args(["baseline", "app", "--output", "ci/gate.json"])
+        .assert()
+        .code(0)
+        .stderr("wrote ci/gate.json: 6 sites in 2 files\n");
+    assert!(
+        repo.read("ci/gate.json")
+            .contains("\"path\":\"../app/events.py\"")
+    );
+}
+
+fn gate_error(text: &str) -> String {
+    let repo = Repo::with_baseline();
+    repo.write(BASELINE, text);
+    let out = repo
+        .cmd()
+        .args(["scan", "--baseline", BASELINE])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    // The ratchet refuses too, and leaves the file alone.
+    repo.cmd().arg("baseline").assert().code(2);
+    assert_eq!(repo.read(BASELINE), text);
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_missing_baseline_is_an_error() {
+    let repo = Repo::with_baseline();
+    repo.cmd()
+        .args(["scan", "--baseline", "missing.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: missing.json: cannot read the baseline: no such file (write one with `uuid-migrate baseline`)\n");
+}
+
+#[test]
+fn a_directory_as_baseline_is_an_error() {
+    let repo = Repo::with_baseline();
+    repo.cmd()
+        .args(["scan", "--baseline", "app"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: app: cannot read the baseline: ",
+        ));
+}
+
+#[test]
+fn malformed_json_names_the_line() {
+    let stderr =
+        gate_error("{\n  \"version\": 1,\n  \"entries\": [\n    {\"path\": \"a.py\",}\n  ]\n}\n");
+    assert_eq!(
+        stderr,
+        "error: uuid-migrate-baseline.json:4:21: malformed baseline: trailing comma\n"
+    );
+}
+
+#[test]
+fn a_merge_conflict_is_malformed() {
+    let stderr = gate_error("{\n<<<<<<< HEAD\n  \"version\": 1,\n");
+    assert_eq!(
+        stderr,
+        "error: uuid-migrate-baseline.json:2:1: malformed baseline: key must be a string\n"
+    );
+}
+
+#[test]
+fn an_empty_file_is_malformed() {
+    let stderr = gate_error("");
+    assert_eq!(
+        stderr,
+        "error: uuid-migrate-baseline.json:1:0: malformed baseline: EOF while parsing a value\n"
+    );
+}
+
+#[test]
+fn another_format_version_is_rejected() {
+    let stderr =
+        gate_error("{\"version\": 2, \"tool\": \"uuid-migrate 9.0.0\", \"entries\": []}\n");
+    assert!(
+        stderr.starts_with(
+            "error: uuid-migrate-baseline.json: baseline format version 2 is not supported: uuid-migrate "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "reads version 1; use the version that wrote it (uuid-migrate 9.0.0), or delete the file and run `uuid-migrate baseline` to write a new one\n"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn other_json_is_not_a_baseline() {
+    assert_eq!(
+        gate_error("[1, 2]\n"),
+        "error: uuid-migrate-baseline.json: not a uuid-migrate baseline: expected a JSON object\n"
+    );
+    assert_eq!(
+        gate_error("{\"sites\": []}\n"),
+        "error: uuid-migrate-baseline.json: not a uuid-migrate baseline: no `version` field\n"
+    );
+}
+
+#[test]
+fn bad_entries_are_named() {
+    let entry = |fingerprint: &str, count: u32| {
+        format!(
+            "{{\"path\":\"app/a.py\",\"fingerprint\":\"{fingerprint}\",\"count\":{count},\"scope\":\"f\",\"statement\":\"x\"}}"
+        )
+    };
+    let file = |entries: &[String]| {
+        format!(
+            "{{\n  \"version\": 1,\n  \"tool\": \"uuid-migrate 0.1.0\",\n  \"entries\": [\n    {}\n  ]\n}}\n",
+            entries.join(",\n    ")
+        )
+    };
+    assert_eq!(
+        gate_error(&file(&[entry("xyz", 1)])),
+        "error: uuid-migrate-baseline.json: entry 1 (app/a.py): fingerprint `xyz` is not 16 hex digits\n"
+    );
+    assert_eq!(
+        gate_error(&file(&[entry("0123456789abcdef", 0)])),
+        "error: uuid-migrate-baseline.json: entry 1 (app/a.py): count must be at least 1\n"
+    );
+    assert_eq!(
+        gate_error(&file(&[
+            entry("0123456789abcdef", 1),
+            entry("0123456789abcdef", 2)
+        ])),
+        "error: uuid-migrate-baseline.json: entry 2 (app/a.py): same path and fingerprint as entry 1 (a bad merge? keep one entry with the sum of the counts)\n"
+    );
+    let missing = "{\"version\": 1, \"tool\": \"t\", \"entries\": [{\"path\": \"a.py\"}]}";
+    assert_eq!(
+        gate_error(missing),
+        "error: uuid-migrate-baseline.json:1:56: malformed baseline: missing field `fingerprint`\n"
+    );
+}
+
+#[test]
+fn sarif_and_github_carry_the_baseline_state() {
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_duplicated.py");
+    let out = repo
+        .cmd()
+        .args(["scan", "--format", "sarif", "--baseline", BASELINE])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &doc["runs"][0];
+    let states: Vec<(&str, &str)> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["baselineState"].as_str().unwrap(),
+                r["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states.iter().filter(|s| *s == &("new", "error")).count(), 1);
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| *s == &("unchanged", "note"))
+            .count(),
+        6
+    );
+    assert_eq!(run["properties"]["fixedSinceBaseline"], 0);
+    repo.cmd()
+        .args(["scan", "--format", "github", "--baseline", BASELINE])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "::error file=app/sessions.py,line=28,col=20,endLine=28,endColumn=32,title=uuid4 site new since the baseline::",
+        ))
+        .stdout(predicate::function(|s: &str| s.matches("::error").count() == 1))
+        .stdout(predicate::str::ends_with(
+            "::notice title=uuid-migrate::7 uuid4 sites in 2 files (2 files scanned); 1 new since the baseline\n",
+        ));
+}
