@@ -64,9 +64,27 @@ pub fn plan(
     add_generator: bool,
     rewritten_names: &BTreeSet<String>,
 ) -> Result<Vec<Edit>, String> {
-    let mut edits = removals(tree, text, rewritten_names);
-    if add_generator {
-        edits.push(generator_insertion(tree, text, config)?);
+    let insertion = if add_generator {
+        Some(generator_insertion(tree, text, config)?)
+    } else {
+        None
+    };
+    let mut edits = removals(
+        tree,
+        text,
+        rewritten_names,
+        insertion.as_ref().map(|e| e.start),
+    );
+    if let Some(mut insertion) = insertion {
+        // Never inside a removed range: the import would be dropped with it.
+        if let Some(removed) = edits
+            .iter()
+            .find(|r| r.start < insertion.start && insertion.start < r.end)
+        {
+            insertion.start = removed.start;
+            insertion.end = removed.start;
+        }
+        edits.push(insertion);
     }
     Ok(edits)
 }
@@ -130,6 +148,11 @@ fn rest_of_line_is_empty(text: &str, at: usize) -> bool {
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let rest = text[at..end].trim_start_matches([' ', '\t', '\x0c', '\r', ';']);
     rest.trim_end().is_empty() || rest.starts_with('#')
+}
+
+/// The line starting at `at` holds only whitespace.
+fn is_blank_line(text: &str, at: usize) -> bool {
+    text[at..line_end(text, at)].trim().is_empty()
 }
 
 fn alone_on_its_lines(text: &str, node: Node<'_>) -> bool {
@@ -232,7 +255,12 @@ fn is_docstring(stmt: Node<'_>) -> bool {
 }
 
 /// Bindings of the uuid module or `uuid4` whose name a rewritten site used and nothing uses now.
-fn removals(tree: &Tree, text: &str, rewritten_names: &BTreeSet<String>) -> Vec<Edit> {
+fn removals(
+    tree: &Tree,
+    text: &str,
+    rewritten_names: &BTreeSet<String>,
+    insertion: Option<usize>,
+) -> Vec<Edit> {
     if rewritten_names.is_empty() {
         return Vec::new();
     }
@@ -272,7 +300,7 @@ fn removals(tree: &Tree, text: &str, rewritten_names: &BTreeSet<String>) -> Vec<
                 binds_uuid && unused.contains(&local)
             })
             .collect();
-        edits.extend(remove_items(text, node, &items, &remove));
+        edits.extend(remove_items(text, node, &items, &remove, insertion));
         false
     });
     edits
@@ -325,7 +353,13 @@ fn is_name_only(ident: Node<'_>) -> bool {
 }
 
 /// Edits removing the flagged items of one import statement, or the statement itself when all go.
-fn remove_items(text: &str, stmt: Node<'_>, items: &[Node<'_>], remove: &[bool]) -> Vec<Edit> {
+fn remove_items(
+    text: &str,
+    stmt: Node<'_>,
+    items: &[Node<'_>],
+    remove: &[bool],
+    insertion: Option<usize>,
+) -> Vec<Edit> {
     let removed = remove.iter().filter(|r| **r).count();
     if removed == 0 {
         return Vec::new();
@@ -351,10 +385,20 @@ fn remove_items(text: &str, stmt: Node<'_>, items: &[Node<'_>], remove: &[bool])
         if sole_statement || !in_statement_list || !alone_on_its_lines(text, stmt) {
             return Vec::new();
         }
-        return vec![empty(
-            line_start(text, stmt.start_byte()),
-            line_end(text, stmt.end_byte()),
-        )];
+        let start = line_start(text, stmt.start_byte());
+        let mut end = line_end(text, stmt.end_byte());
+        // Take a blank line along when the import stood first or between blank lines, so that
+        // no double blank line (or blank line under `def f():`) is left behind.
+        let first_in_block = stmt.prev_named_sibling().is_none();
+        let blank_before = start == 0 || is_blank_line(text, line_start(text, start - 1));
+        if end < text.len()
+            && is_blank_line(text, end)
+            && (blank_before || first_in_block)
+            && insertion != Some(end)
+        {
+            end = line_end(text, end);
+        }
+        return vec![empty(start, end)];
     }
     // Remove runs of items with their separating commas.
     let mut edits = Vec::new();

@@ -199,12 +199,16 @@ pub fn rewrite_source(
         .iter()
         .map(|&i| binding_name(&sites[i].code))
         .collect();
+    let before = Before {
+        damage: damage(&tree),
+        resolved_sites: resolved_sites(&tree, &source.text),
+    };
     let result = apply_with_imports(
         &source,
         &edits,
         &names,
         existing.is_none(),
-        apply::damage(&tree),
+        before,
         config,
         budget,
     );
@@ -229,13 +233,28 @@ pub fn rewrite_source(
     Ok(outcome)
 }
 
-/// Site edits, then import edits on the result, then the re-parse guard.
+/// What the guard compares the rewritten file with.
+#[derive(Debug, Clone, Copy)]
+struct Before {
+    damage: apply::ParseDamage,
+    resolved_sites: usize,
+}
+
+fn resolved_sites(tree: &tree_sitter::Tree, text: &str) -> usize {
+    crate::sites::find_sites(tree, text)
+        .iter()
+        .filter(|s| s.binding == Binding::Resolved)
+        .count()
+}
+
+/// Site edits, then import edits on the result, then the guard: the result must decode, parse
+/// no worse than before, still resolve every site it did not rewrite, and import the generator.
 fn apply_with_imports(
     source: &SourceFile,
     edits: &[ByteEdit],
     names: &BTreeSet<String>,
     add_generator: bool,
-    before: apply::ParseDamage,
+    before: Before,
     config: &Config,
     budget: Option<Duration>,
 ) -> Result<Vec<u8>, String> {
@@ -253,15 +272,31 @@ fn apply_with_imports(
             site: None,
         });
     }
-    let (bytes_edits, _) = without_overlaps(bytes_edits);
+    let (bytes_edits, overlapping) = without_overlaps(bytes_edits);
+    if !overlapping.is_empty() {
+        return Err("the import edits overlap: not rewritten".to_owned());
+    }
     let last = apply(&first, &bytes_edits);
     let result = SourceFile::decode(last.clone())
         .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
-    let after = damage(&parse(&result.text, budget).map_err(|e| e.to_string())?);
-    if after.errors > before.errors {
+    let tree = parse(&result.text, budget).map_err(|e| e.to_string())?;
+    let after = damage(&tree);
+    if after.errors > before.damage.errors {
         return Err(format!(
             "the rewritten file would not parse (new syntax error near line {}): not rewritten",
             after.first_line.unwrap_or(1)
+        ));
+    }
+    let expected = before.resolved_sites.saturating_sub(edits.len());
+    if resolved_sites(&tree, &result.text) != expected {
+        return Err(
+            "a uuid4 site left in the file would lose its import: not rewritten".to_owned(),
+        );
+    }
+    if imports::existing_generator(&tree, &result.text, config).is_none() {
+        return Err(format!(
+            "`{}` could not be placed at module level: not rewritten",
+            config.generator_import
         ));
     }
     Ok(last)
