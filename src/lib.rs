@@ -14,4 +14,5 @@ pub mod parse;
 pub mod report;
 pub mod scan;
 pub mod sites;
+pub mod slice;
 pub mod walk;

@@ -173,8 +173,24 @@ fn new_parser() -> Parser {
 
 /// Parses `text` with this thread's parser, giving up after `budget`.
 pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
+    parse_ranges(text, &[], budget)
+}
+
+/// Parses only the byte `ranges` of `text` (all of it when empty); node offsets stay the
+/// file's own. Ranges must be sorted, disjoint and start at line starts.
+pub fn parse_ranges(
+    text: &str,
+    ranges: &[std::ops::Range<usize>],
+    budget: Option<Duration>,
+) -> Result<Tree, ParseError> {
     PARSER.with(|cell| {
         let mut parser = cell.borrow_mut();
+        if !ranges.is_empty() {
+            let included = included_ranges(text, ranges);
+            if parser.set_included_ranges(&included).is_err() {
+                return Err(ParseError::Failed);
+            }
+        }
         let bytes = text.as_bytes();
         let mut read = |offset: usize, _| -> &[u8] { bytes.get(offset..).unwrap_or(&[]) };
         let result = match budget {
@@ -186,6 +202,10 @@ pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
                 parser.parse_with_options(&mut read, None, Some(options))
             }
         };
+        if !ranges.is_empty() {
+            // Back to whole documents for the next file.
+            let _ = parser.set_included_ranges(&[]);
+        }
         match (result, budget) {
             (Some(tree), _) => Ok(tree),
             (None, Some(budget)) => {
@@ -198,6 +218,27 @@ pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
             }
         }
     })
+}
+
+fn included_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
+    let bytes = text.as_bytes();
+    let point = |offset: usize| {
+        let row = memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+        let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+        tree_sitter::Point {
+            row,
+            column: offset - line_start,
+        }
+    };
+    ranges
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            end_byte: r.end,
+            start_point: point(r.start),
+            end_point: point(r.end),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::classify::classify;
 use crate::config::Config;
 use crate::fix;
 use crate::model::{Position, Site};
-use crate::parse::{SourceFile, parse};
+use crate::parse::{SourceFile, parse, parse_ranges};
 use crate::sites::{find_sites, scope_path};
 use crate::walk::{WalkOptions, walk};
 
@@ -151,13 +151,42 @@ fn io_message(err: &std::io::Error) -> String {
     }
 }
 
+/// How much of a file to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseStrategy {
+    /// Only the statements that can matter (see `slice`), falling back to the whole file.
+    Sliced,
+    /// The whole file.
+    Full,
+}
+
 /// Finds and classifies every site of one decoded file.
 pub fn analyze(source: &SourceFile, rel_path: &Path, config: &Config) -> Result<Vec<Site>, String> {
+    analyze_with(source, rel_path, config, ParseStrategy::Sliced)
+}
+
+pub fn analyze_with(
+    source: &SourceFile,
+    rel_path: &Path,
+    config: &Config,
+    strategy: ParseStrategy,
+) -> Result<Vec<Site>, String> {
     let text = source.text.as_str();
     let src = text.as_bytes();
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
-    let tree = parse(text, budget).map_err(|e| e.to_string())?;
+    let sliced = match strategy {
+        ParseStrategy::Sliced => crate::slice::plan(text, config),
+        ParseStrategy::Full => None,
+    };
+    let tree = match sliced {
+        Some(ranges) if ranges.is_empty() => return Ok(Vec::new()),
+        Some(ranges) => match parse_ranges(text, &ranges, budget) {
+            Ok(tree) if !tree.root_node().has_error() => tree,
+            _ => parse(text, budget).map_err(|e| e.to_string())?,
+        },
+        None => parse(text, budget).map_err(|e| e.to_string())?,
+    };
     let lines = LineIndex::new(text);
     let mut sites = Vec::new();
     for found in find_sites(&tree, text) {

@@ -13,8 +13,6 @@ use crate::model::{Binding, SiteKind};
 
 pub static IMPORTS_QUERY: LazyLock<Query> =
     LazyLock::new(|| compile("imports.scm", include_str!("../queries/imports.scm")));
-pub static BINDINGS_QUERY: LazyLock<Query> =
-    LazyLock::new(|| compile("bindings.scm", include_str!("../queries/bindings.scm")));
 pub static CANDIDATES_QUERY: LazyLock<Query> =
     LazyLock::new(|| compile("candidates.scm", include_str!("../queries/candidates.scm")));
 
@@ -61,16 +59,52 @@ pub struct FoundSite<'t> {
 }
 
 /// Finds every site in a parsed file.
+///
+/// Work is proportional to the occurrences of the names involved, not to the size of the
+/// tree: every lookup starts from a textual occurrence of `uuid`, `uuid4` or an alias, and the
+/// queries run only on the import statement or attribute around it.
 pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let src = text.as_bytes();
     let root = tree.root_node();
     let mut model = ScopeModel::default();
+    let mut seen_imports = HashSet::new();
 
-    let imports = collect_imports(root, src, &mut model);
-    let mut interesting: HashSet<String> =
-        imports.iter().map(|(name, _, _)| name.clone()).collect();
-    interesting.insert("uuid".to_owned());
-    collect_bindings(root, src, &interesting, &mut model);
+    // Pass 1: imports that mention `uuid` name the module and the local aliases.
+    let mut imports = Vec::new();
+    for ident in identifier_occurrences(root, src, "uuid") {
+        if let Some(import) = enclosing_import(ident) {
+            if seen_imports.insert(import.id()) {
+                imports.extend(collect_imports(import, src));
+            }
+        }
+    }
+    let mut interesting: Vec<String> = imports.iter().map(|(name, _, _)| name.clone()).collect();
+    interesting.push("uuid".to_owned());
+    interesting.push("uuid4".to_owned());
+    interesting.sort();
+    interesting.dedup();
+
+    // Pass 2: every occurrence of an interesting name is an import, a binding, or a use.
+    let mut uses = Vec::new();
+    for name in &interesting {
+        for ident in identifier_occurrences(root, src, name) {
+            if let Some(import) = enclosing_import(ident) {
+                if seen_imports.insert(import.id()) {
+                    imports.extend(collect_imports(import, src));
+                }
+                continue;
+            }
+            match binding_position(ident) {
+                Some(BindingPosition::Bind) => model.bind(&ident, name, Bound::Other),
+                Some(BindingPosition::Global) => model.declare_global(ident, name),
+                Some(BindingPosition::Nonlocal) => {}
+                None => uses.push(ident),
+            }
+        }
+    }
+    for (local, bound, node) in &imports {
+        model.bind(node, local, *bound);
+    }
 
     let uuid_names_anywhere: HashSet<&str> = imports
         .iter()
@@ -84,36 +118,128 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
         .collect();
 
     let mut sites = Vec::new();
-
-    // `X.uuid4` attributes.
-    let mut cursor = QueryCursor::new();
     let object_ix = capture_index(&CANDIDATES_QUERY, "object");
     let site_ix = capture_index(&CANDIDATES_QUERY, "site");
-    let mut matches = cursor.matches(&CANDIDATES_QUERY, root, src);
-    while let Some(m) = matches.next() {
-        let (Some(object), Some(attr)) = (capture(m, object_ix), capture(m, site_ix)) else {
+    let mut cursor = QueryCursor::new();
+    for ident in uses {
+        let name = node_text(ident, src);
+        let parent = ident.parent();
+        // `X.uuid4`: the query confirms the shape on the attribute around the occurrence.
+        if name == "uuid4" && parent.is_some_and(|p| p.kind() == "attribute") {
+            let attribute = parent.expect("checked above");
+            let mut matches = cursor.matches(&CANDIDATES_QUERY, attribute, src);
+            while let Some(m) = matches.next() {
+                let (Some(object), Some(attr)) = (capture(m, object_ix), capture(m, site_ix))
+                else {
+                    continue;
+                };
+                if attr.id() != attribute.id() {
+                    continue;
+                }
+                let object_name = node_text(object, src);
+                let (binding, import_elsewhere) = match model.resolve(object_name, object) {
+                    Some(Bound::UuidModule) => (Binding::Resolved, false),
+                    Some(_) => continue,
+                    None if uuid_names_anywhere.contains(object_name) => (Binding::Resolved, true),
+                    None if object_name == "uuid" => (Binding::Unresolved, false),
+                    None => continue,
+                };
+                sites.push(make_site(attr, binding, import_elsewhere));
+            }
             continue;
-        };
-        let name = node_text(object, src);
-        let resolution = model.resolve(name, object);
-        let (binding, import_elsewhere) = match resolution {
-            Some(Bound::UuidModule) => (Binding::Resolved, false),
-            Some(_) => continue,
-            None if uuid_names_anywhere.contains(name) => (Binding::Resolved, true),
-            None if name == "uuid" => (Binding::Unresolved, false),
-            None => continue,
-        };
-        sites.push(make_site(attr, binding, import_elsewhere));
-    }
-
-    // Bare `uuid4` and its aliases, found as identifiers in expression position.
-    if !func_names_anywhere.is_empty() {
-        collect_bare_names(root, src, &func_names_anywhere, &model, &mut sites);
+        }
+        // A bare `uuid4` or alias read as a value.
+        if func_names_anywhere.contains(name) && is_expression_use(ident) {
+            let (binding, elsewhere) = match model.resolve(name, ident) {
+                Some(Bound::Uuid4Function) => (Binding::Resolved, false),
+                Some(_) => continue,
+                None => (Binding::Resolved, true),
+            };
+            sites.push(make_site(ident, binding, elsewhere));
+        }
     }
 
     sites.sort_by_key(|s| s.node.start_byte());
     sites.dedup_by_key(|s| s.node.start_byte());
     sites
+}
+
+/// Identifier nodes whose text is exactly `name`, found from its textual occurrences.
+fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Node<'t>> {
+    let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    memchr::memmem::find_iter(src, name.as_bytes())
+        .filter(|&start| {
+            let end = start + name.len();
+            (start == 0 || !is_ident_byte(src[start - 1]))
+                && src.get(end).is_none_or(|&b| !is_ident_byte(b))
+        })
+        .filter_map(|start| {
+            let node = root.descendant_for_byte_range(start, start + name.len())?;
+            (node.kind() == "identifier"
+                && node.start_byte() == start
+                && node.end_byte() == start + name.len())
+            .then_some(node)
+        })
+        .collect()
+}
+
+fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "import_statement" | "import_from_statement" => return Some(n),
+            "dotted_name" | "aliased_import" | "wildcard_import" => current = n.parent(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// How an identifier binds its name, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BindingPosition {
+    Bind,
+    Global,
+    Nonlocal,
+}
+
+/// Whether an identifier is a name binding: an assignment, `for` or `with`/`except` target
+/// (unpacked through tuples and lists), a parameter, a `def`/`class` name, a walrus, or a
+/// `global`/`nonlocal` declaration.
+fn binding_position(ident: Node<'_>) -> Option<BindingPosition> {
+    let mut child = ident;
+    while let Some(parent) = child.parent() {
+        let is_field =
+            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
+        match parent.kind() {
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "dictionary_splat_pattern"
+            | "as_pattern_target"
+            | "parenthesized_expression"
+            | "tuple"
+            | "list" => {}
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                return is_field("left").then_some(BindingPosition::Bind);
+            }
+            "as_pattern" => return is_field("alias").then_some(BindingPosition::Bind),
+            "named_expression" | "function_definition" | "class_definition" => {
+                return is_field("name").then_some(BindingPosition::Bind);
+            }
+            "default_parameter" | "typed_default_parameter" => {
+                return is_field("name").then_some(BindingPosition::Bind);
+            }
+            "typed_parameter" => return (!is_field("type")).then_some(BindingPosition::Bind),
+            "parameters" | "lambda_parameters" => return Some(BindingPosition::Bind),
+            "global_statement" => return Some(BindingPosition::Global),
+            "nonlocal_statement" => return Some(BindingPosition::Nonlocal),
+            _ => return None,
+        }
+        child = parent;
+    }
+    None
 }
 
 fn make_site(node: Node<'_>, binding: Binding, import_elsewhere: bool) -> FoundSite<'_> {
@@ -151,37 +277,6 @@ fn in_error_region(node: Node<'_>) -> bool {
     false
 }
 
-fn collect_bare_names<'t>(
-    root: Node<'t>,
-    src: &[u8],
-    names: &HashSet<&str>,
-    model: &ScopeModel,
-    sites: &mut Vec<FoundSite<'t>>,
-) {
-    let text = std::str::from_utf8(src).unwrap_or_default();
-    for name in names {
-        let finder = memchr::memmem::Finder::new(name.as_bytes());
-        for start in finder.find_iter(src) {
-            let end = start + name.len();
-            let Some(node) = root.descendant_for_byte_range(start, end) else {
-                continue;
-            };
-            if node.kind() != "identifier" || node.start_byte() != start || node.end_byte() != end {
-                continue;
-            }
-            if !is_expression_use(node) {
-                continue;
-            }
-            let (binding, elsewhere) = match model.resolve(&text[start..end], node) {
-                Some(Bound::Uuid4Function) => (Binding::Resolved, false),
-                Some(_) => continue,
-                None => (Binding::Resolved, true),
-            };
-            sites.push(make_site(node, binding, elsewhere));
-        }
-    }
-}
-
 /// Whether an identifier is read as a value (not a binding, keyword name, attribute or import).
 fn is_expression_use(node: Node<'_>) -> bool {
     let Some(parent) = node.parent() else {
@@ -216,11 +311,7 @@ fn is_expression_use(node: Node<'_>) -> bool {
 }
 
 /// Import bindings: (local name, what it binds, the import node).
-fn collect_imports<'t>(
-    root: Node<'t>,
-    src: &[u8],
-    model: &mut ScopeModel,
-) -> Vec<(String, Bound, Node<'t>)> {
+fn collect_imports<'t>(import: Node<'t>, src: &[u8]) -> Vec<(String, Bound, Node<'t>)> {
     let query = &*IMPORTS_QUERY;
     let ix = |name| capture_index(query, name);
     let (module_name, module_alias) = (ix("module.name"), ix("module.alias"));
@@ -232,7 +323,7 @@ fn collect_imports<'t>(
     );
     let mut found = Vec::new();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, src);
+    let mut matches = cursor.matches(query, import, src);
     while let Some(m) = matches.next() {
         if let Some(dotted) = capture(m, module_name) {
             let dotted_text = node_text(dotted, src);
@@ -277,69 +368,7 @@ fn collect_imports<'t>(
             }
         }
     }
-    for (local, bound, node) in &found {
-        model.bind(node, local, *bound);
-    }
     found
-}
-
-fn collect_bindings(
-    root: Node<'_>,
-    src: &[u8],
-    interesting: &HashSet<String>,
-    model: &mut ScopeModel,
-) {
-    let query = &*BINDINGS_QUERY;
-    let (target_ix, name_ix, global_ix, nonlocal_ix) = (
-        capture_index(query, "target"),
-        capture_index(query, "name"),
-        capture_index(query, "global"),
-        capture_index(query, "nonlocal"),
-    );
-    let mut cursor = QueryCursor::new();
-    let mut captures = cursor.captures(query, root, src);
-    let mut names = Vec::new();
-    while let Some((m, index)) = captures.next() {
-        let cap = m.captures[*index];
-        names.clear();
-        if cap.index == target_ix {
-            pattern_names(cap.node, &mut names);
-        } else if cap.index == name_ix || cap.index == global_ix || cap.index == nonlocal_ix {
-            names.push(cap.node);
-        }
-        for &ident in &names {
-            let name = node_text(ident, src);
-            if !interesting.contains(name) {
-                continue;
-            }
-            if cap.index == global_ix {
-                model.declare_global(ident, name);
-            } else if cap.index != nonlocal_ix {
-                model.bind(&ident, name, Bound::Other);
-            }
-        }
-    }
-}
-
-/// The identifiers a pattern binds (`a`, `a, b`, `(a, [b, *c])`); attributes and subscripts bind none.
-fn pattern_names<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
-    match node.kind() {
-        "identifier" => out.push(node),
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "list_splat_pattern"
-        | "as_pattern_target"
-        | "parenthesized_expression"
-        | "tuple"
-        | "list" => {
-            let mut cursor = node.walk();
-            for child in node.named_children(&mut cursor) {
-                pattern_names(child, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Scopes keyed by the id of the node that opens them.
@@ -519,7 +548,6 @@ mod tests {
     #[test]
     fn queries_compile() {
         LazyLock::force(&IMPORTS_QUERY);
-        LazyLock::force(&BINDINGS_QUERY);
         LazyLock::force(&CANDIDATES_QUERY);
     }
 

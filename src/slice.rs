@@ -1,0 +1,388 @@
+//! Parse less than the whole file: a small Python tokenizer splits the text into logical lines
+//! and block structure, and picks the lines the analysis can look at — every statement that
+//! mentions `uuid`, `uuid4` or an alias, the headers of the blocks around them (`def`, `class`,
+//! `except`, ...), and the statements that consume a meaningless local (`unique_suffix`).
+//! tree-sitter then parses only those byte ranges (`Parser::set_included_ranges`), so node
+//! offsets stay the file's own. Whenever the tokenizer is unsure, or the sliced tree has an
+//! error, the caller parses the whole file instead: output never depends on the shortcut.
+
+use std::ops::Range;
+
+use crate::classify::split_words;
+use crate::config::Config;
+
+/// One logical line: a statement or a block header, possibly spanning physical lines.
+#[derive(Debug, Clone)]
+struct LogicalLine {
+    /// Offset of the physical line start (indentation included).
+    start: usize,
+    /// Offset just past the newline that ends the logical line.
+    end: usize,
+    indent: usize,
+    /// The first word (`def`, `class`, `else`, `@`, an identifier...).
+    first: String,
+    /// Ends with `:` outside brackets: opens an indented block.
+    opener: bool,
+    /// Index of the enclosing block header.
+    parent: Option<usize>,
+}
+
+/// Splits `text` into logical lines; `None` when the text is not plainly tokenizable
+/// (unterminated string, unbalanced brackets): then the whole file is parsed.
+fn logical_lines(text: &str) -> Option<Vec<LogicalLine>> {
+    let b = text.as_bytes();
+    let mut lines: Vec<LogicalLine> = Vec::new();
+    let mut i = 0;
+    let mut stack: Vec<usize> = Vec::new();
+    while i < b.len() {
+        // At a physical line start: measure indentation.
+        let line_start = i;
+        let mut indent = 0;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\x0c') {
+            indent = if b[i] == b'\t' {
+                (indent / 8 + 1) * 8
+            } else {
+                indent + 1
+            };
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        match b[i] {
+            b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                i += 1;
+                if b.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'#' => {
+                i = next_line(b, i);
+                continue;
+            }
+            _ => {}
+        }
+        let first = first_word(&b[i..]);
+        let mut depth: i32 = 0;
+        let mut last_significant = 0u8;
+        loop {
+            if i >= b.len() {
+                break;
+            }
+            let c = b[i];
+            match c {
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                        i += 1;
+                    }
+                }
+                b'\\' if matches!(b.get(i + 1), Some(b'\n' | b'\r')) => {
+                    i += 1;
+                    if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'\n' | b'\r' => {
+                    i += 1;
+                    if c == b'\r' && b.get(i) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'\'' | b'"' => {
+                    i = skip_string(b, i)?;
+                    last_significant = c;
+                }
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    last_significant = c;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return None;
+                    }
+                    last_significant = c;
+                    i += 1;
+                }
+                b' ' | b'\t' | b'\x0c' => i += 1,
+                _ => {
+                    last_significant = c;
+                    i += 1;
+                }
+            }
+        }
+        if depth != 0 {
+            return None;
+        }
+        while let Some(&top) = stack.last() {
+            if lines[top].indent >= indent {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        let index = lines.len();
+        let opener = last_significant == b':';
+        lines.push(LogicalLine {
+            start: line_start,
+            end: i,
+            indent,
+            first,
+            opener,
+            parent: stack.last().copied(),
+        });
+        if opener {
+            stack.push(index);
+        }
+    }
+    Some(lines)
+}
+
+fn next_line(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i] != b'\n' {
+        i += 1;
+    }
+    i + 1
+}
+
+fn first_word(b: &[u8]) -> String {
+    if b.first() == Some(&b'@') {
+        return "@".to_owned();
+    }
+    let end = b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).into_owned()
+}
+
+/// Skips a string literal starting at the quote `b[i]`; returns the offset after it.
+fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+    let quote = b[i];
+    let triple = b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < b.len() {
+        let c = b[j];
+        if c == b'\\' {
+            j += 2;
+            continue;
+        }
+        if triple {
+            if c == quote && b.get(j + 1) == Some(&quote) && b.get(j + 2) == Some(&quote) {
+                return Some(j + 3);
+            }
+        } else if c == quote {
+            return Some(j + 1);
+        } else if c == b'\n' || c == b'\r' {
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+const CONTINUATION_CLAUSES: [&str; 4] = ["elif", "else", "except", "finally"];
+
+/// The byte ranges to parse, or `None` to parse the whole file.
+pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
+    let lines = logical_lines(text)?;
+    let index_of = |offset: usize| -> Option<usize> {
+        let at = lines.partition_point(|l| l.start <= offset);
+        let line = at.checked_sub(1)?;
+        (offset < lines[line].end).then_some(line)
+    };
+    let mut include = vec![false; lines.len()];
+
+    // Names that can matter: the module, the function, and aliases from uuid imports.
+    let mut words: Vec<String> = vec!["uuid".to_owned(), "uuid4".to_owned()];
+    for offset in word_occurrences(text, "uuid") {
+        if let Some(l) = index_of(offset) {
+            let line = &lines[l];
+            if line.first == "import" || line.first == "from" {
+                words.extend(aliases(&text[line.start..line.end]));
+            }
+        }
+    }
+    words.sort();
+    words.dedup();
+    let mut followed = Vec::new();
+    for word in &words {
+        for offset in word_occurrences(text, word) {
+            if let Some(l) = index_of(offset) {
+                include[l] = true;
+                if let Some(target) = noise_target(&text[lines[l].start..lines[l].end], config) {
+                    followed.push(target);
+                }
+            }
+        }
+    }
+    // A meaningless local is classified from the statement that consumes it.
+    followed.sort();
+    followed.dedup();
+    for word in followed.iter().filter(|w| !words.contains(w)) {
+        for offset in word_occurrences(text, word) {
+            if let Some(l) = index_of(offset) {
+                include[l] = true;
+            }
+        }
+    }
+    if !include.iter().any(|&i| i) {
+        return Some(Vec::new());
+    }
+    close_structure(&lines, &mut include);
+
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (line, _) in lines.iter().zip(&include).filter(|(_, inc)| **inc) {
+        match ranges.last_mut() {
+            Some(last) if last.end == line.start => last.end = line.end,
+            _ => ranges.push(line.start..line.end),
+        }
+    }
+    let covered: usize = ranges.iter().map(|r| r.len()).sum();
+    // Slicing pays only when it skips a good part of the file.
+    (covered * 10 < text.len() * 8).then_some(ranges)
+}
+
+/// Adds what makes the chosen lines parse as they do in the whole file: the headers of
+/// enclosing blocks, the opening clause of an `elif`/`else`/`except`/`finally`, a body for every
+/// header, and the definition under a decorator.
+fn close_structure(lines: &[LogicalLine], include: &mut [bool]) {
+    let mut work: Vec<usize> = (0..lines.len()).filter(|&i| include[i]).collect();
+    let add = |i: usize, include: &mut [bool], work: &mut Vec<usize>| {
+        if !include[i] {
+            include[i] = true;
+            work.push(i);
+        }
+    };
+    while let Some(i) = work.pop() {
+        let line = &lines[i];
+        if let Some(parent) = line.parent {
+            add(parent, include, &mut work);
+        }
+        if CONTINUATION_CLAUSES.contains(&line.first.as_str()) {
+            // Walk back over the sibling clauses to the statement's opening clause: all of
+            // them are kept (`try`/`except`/`else` is only valid whole).
+            for j in (0..i).rev() {
+                if lines[j].indent < line.indent {
+                    break;
+                }
+                if lines[j].indent == line.indent && lines[j].opener {
+                    add(j, include, &mut work);
+                    if !CONTINUATION_CLAUSES.contains(&lines[j].first.as_str()) {
+                        break;
+                    }
+                }
+            }
+        }
+        if line.opener {
+            // Every header needs one statement of its body.
+            let body_has_line = lines[i + 1..]
+                .iter()
+                .zip(&include[i + 1..])
+                .take_while(|(l, _)| l.indent > line.indent)
+                .any(|(_, inc)| *inc);
+            if !body_has_line && lines.get(i + 1).is_some_and(|l| l.indent > line.indent) {
+                add(i + 1, include, &mut work);
+            }
+        }
+        if line.first == "@" && lines.get(i + 1).is_some_and(|l| l.indent == line.indent) {
+            add(i + 1, include, &mut work);
+        }
+    }
+}
+
+/// Offsets of `word` as a whole identifier.
+fn word_occurrences<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let b = text.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    memchr::memmem::find_iter(b, word.as_bytes()).filter(move |&at| {
+        (at == 0 || !is_ident(b[at - 1])) && b.get(at + word.len()).is_none_or(|&c| !is_ident(c))
+    })
+}
+
+/// Every `as NAME` of an import line.
+fn aliases(line: &str) -> Vec<String> {
+    let tokens: Vec<&str> = line
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens
+        .windows(2)
+        .filter(|w| w[0] == "as")
+        .map(|w| w[1].to_owned())
+        .collect()
+}
+
+/// `unique_suffix = ...` or `suffix: str = ...` with a name of noise words only.
+fn noise_target(line: &str, config: &Config) -> Option<String> {
+    let trimmed = line.trim_start();
+    let end = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..end];
+    if name.is_empty() {
+        return None;
+    }
+    let rest = trimmed[end..].trim_start();
+    let assigns = (rest.starts_with('=') && !rest.starts_with("=="))
+        || (rest.starts_with(':') && rest.contains('='));
+    let words = split_words(name);
+    (assigns && words.iter().all(|w| config.noise_words.contains(w))).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(text: &str) -> String {
+        let ranges = plan(text, &Config::default()).expect("sliceable");
+        ranges.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn keeps_statement_headers_and_skips_the_rest() {
+        let mut text = String::from("import uuid\n\n");
+        for i in 0..20 {
+            text.push_str(&format!("def other_{i}():\n    return {i}\n\n"));
+        }
+        text.push_str("class Manager:\n    def connect(self):\n        x = 1\n        try:\n            y = 2\n        except ValueError:\n            conn_id = str(uuid.uuid4())\n        return conn_id\n");
+        assert_eq!(
+            kept(&text),
+            "import uuid\nclass Manager:\n    def connect(self):\n        try:\n            y = 2\n        except ValueError:\n            conn_id = str(uuid.uuid4())\n"
+        );
+    }
+
+    #[test]
+    fn follows_meaningless_locals() {
+        let mut text = String::from("import uuid\n");
+        for i in 0..20 {
+            text.push_str(&format!("def other_{i}():\n    return {i}\n\n"));
+        }
+        text.push_str("def f(ts):\n    unique_suffix = uuid.uuid4().hex[:8]\n    a = 1\n    thread_id = f\"t_{ts}_{unique_suffix}\"\n");
+        assert!(kept(&text).contains("thread_id = f\"t_{ts}_{unique_suffix}\"\n"));
+        assert!(!kept(&text).contains("a = 1"));
+    }
+
+    #[test]
+    fn gives_up_on_unterminated_strings() {
+        assert!(plan("x = 'abc\nimport uuid\n", &Config::default()).is_none());
+        assert!(plan("x = (1,\nimport uuid\n", &Config::default()).is_none());
+    }
+
+    #[test]
+    fn multi_line_statements_are_one_logical_line() {
+        let lines = logical_lines("x = f(\n  1,\n  '''a\nb''')\ny = 2 \\\n  + 3\n").unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].first, "y");
+    }
+}
