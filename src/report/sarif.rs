@@ -106,8 +106,9 @@ fn rule(rule: &Rule, config: &Config) -> Value {
     let import = &config.generator_import;
     let help = format!(
         "Replace the site with {call}(\"<prefix>\") (the prefix comes from the f-string or the \
-         name: conn, msg, req, ...), and add `{import}`. `uuid-migrate rewrite --phase N` does \
-         both for every fixable site of a wave. Secrets (tokens, nonces, passwords) keep \
+         name: conn, msg, req, ...), and add `{import}`. A default factory \
+         becomes a lambda. `uuid-migrate rewrite --phase N` does both for every fixable site \
+         of a wave. Secrets (tokens, nonces, passwords) keep \
          uuid4 or move to secrets.token_urlsafe: a structured id has only 32 random bits. \
          Sites of unknown id type are migrated by hand. Silence one line with \
          `# uuid-migrate: ignore[reason]`."
@@ -115,7 +116,8 @@ fn rule(rule: &Rule, config: &Config) -> Value {
     let markdown = format!(
         "Replace the site with `{call}(\"<prefix>\")` (the prefix comes from the f-string or the \
          name: `conn`, `msg`, `req`, ...), and add\n\n```python\n{import}\n```\n\n\
-         `uuid-migrate rewrite --phase N` does both for every fixable site of a wave.\n\n\
+         A default factory becomes a lambda. `uuid-migrate rewrite --phase N` does both for \
+         every fixable site of a wave.\n\n\
          - **Secrets** (tokens, nonces, passwords) keep `uuid4` or move to \
          `secrets.token_urlsafe`: a structured id has only 32 random bits.\n\
          - Sites of **unknown** id type are migrated by hand.\n\
@@ -213,6 +215,7 @@ pub(super) fn describe(site: &Site) -> String {
     };
     let id = match c.id_type {
         IdType::Unknown => "id of unknown type".to_owned(),
+        IdType::Secret => "secret".to_owned(),
         other => format!("{} id", other.as_str()),
     };
     let name = c
