@@ -56,13 +56,17 @@ pub fn call_through(config: &Config, local: &str) -> String {
     }
 }
 
-/// The import edits, in offsets of `text` (the file after its site edits).
+/// Tells whether a range of the text lies inside a site edit (and so goes away).
+pub type Replaced<'a> = &'a dyn Fn(usize, usize) -> bool;
+
+/// The import edits, in offsets of `text`; `replaced` tells which ranges the site edits replace.
 pub fn plan(
     tree: &Tree,
     text: &str,
     config: &Config,
     add_generator: bool,
     rewritten_names: &BTreeSet<String>,
+    replaced: Replaced<'_>,
 ) -> Result<Vec<Edit>, String> {
     let insertion = if add_generator {
         Some(generator_insertion(tree, text, config)?)
@@ -73,6 +77,7 @@ pub fn plan(
         tree,
         text,
         rewritten_names,
+        replaced,
         insertion.as_ref().map(|e| e.start),
     );
     if let Some(mut insertion) = insertion {
@@ -259,6 +264,7 @@ fn removals(
     tree: &Tree,
     text: &str,
     rewritten_names: &BTreeSet<String>,
+    replaced: Replaced<'_>,
     insertion: Option<usize>,
 ) -> Vec<Edit> {
     if rewritten_names.is_empty() {
@@ -268,7 +274,7 @@ fn removals(
     let root = tree.root_node();
     let unused: BTreeSet<&String> = rewritten_names
         .iter()
-        .filter(|name| !still_used(root, src, name))
+        .filter(|name| !still_used(root, src, name, replaced))
         .collect();
     if unused.is_empty() {
         return Vec::new();
@@ -306,13 +312,13 @@ fn removals(
     edits
 }
 
-/// Whether `name` is still read anywhere outside import statements (conservatively: any
-/// identifier with that text but attribute and keyword names, an equal string, or an error
-/// region that mentions it).
-fn still_used(root: Node<'_>, src: &[u8], name: &str) -> bool {
+/// Whether `name` is still read, after the site edits, anywhere outside import statements
+/// (conservatively: any identifier with that text but attribute and keyword names, an equal
+/// string, or an error region that mentions it).
+fn still_used(root: Node<'_>, src: &[u8], name: &str, replaced: Replaced<'_>) -> bool {
     let mut used = false;
     visit(root, &mut |node| {
-        if used {
+        if used || replaced(node.start_byte(), node.end_byte()) {
             return false;
         }
         match node.kind() {
@@ -429,7 +435,7 @@ mod tests {
     fn run(text: &str, names: &[&str], add: bool) -> String {
         let tree = crate::parse::parse(text, None).unwrap();
         let names: BTreeSet<String> = names.iter().map(|s| s.to_string()).collect();
-        let mut edits = plan(&tree, text, &Config::default(), add, &names).unwrap();
+        let mut edits = plan(&tree, text, &Config::default(), add, &names, &|_, _| false).unwrap();
         edits.sort_by_key(|e| (e.start, e.end));
         let mut out = String::new();
         let mut at = 0;

@@ -205,7 +205,8 @@ pub fn rewrite_source(
     };
     let result = apply_with_imports(
         &source,
-        &edits,
+        &tree,
+        edits,
         &names,
         existing.is_none(),
         before,
@@ -247,37 +248,41 @@ fn resolved_sites(tree: &tree_sitter::Tree, text: &str) -> usize {
         .count()
 }
 
-/// Site edits, then import edits on the result, then the guard: the result must decode, parse
-/// no worse than before, still resolve every site it did not rewrite, and import the generator.
+/// Site edits and import edits, applied at once to the original bytes, then the guard: the
+/// result must decode, parse no worse than before, still resolve every site it did not
+/// rewrite, and import the generator at module level.
+#[allow(clippy::too_many_arguments)]
 fn apply_with_imports(
     source: &SourceFile,
-    edits: &[ByteEdit],
+    tree: &tree_sitter::Tree,
+    edits: Vec<ByteEdit>,
     names: &BTreeSet<String>,
     add_generator: bool,
     before: Before,
     config: &Config,
     budget: Option<Duration>,
 ) -> Result<Vec<u8>, String> {
-    let first = apply(&source.raw, edits);
-    let edited = SourceFile::decode(first.clone())
-        .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
-    let tree = parse(&edited.text, budget).map_err(|e| e.to_string())?;
-    let import_edits = imports::plan(&tree, &edited.text, config, add_generator, names)?;
-    let mut bytes_edits = Vec::new();
+    let sites = edits.len();
+    let replaced = |start: usize, end: usize| {
+        let (start, end) = (source.raw_offset(start), source.raw_offset(end));
+        edits.iter().any(|e| e.start <= start && end <= e.end)
+    };
+    let import_edits = imports::plan(tree, &source.text, config, add_generator, names, &replaced)?;
+    let mut all = edits.clone();
     for edit in import_edits {
-        bytes_edits.push(ByteEdit {
-            start: edited.raw_offset(edit.start),
-            end: edited.raw_offset(edit.end),
-            bytes: encode(&edited, &edit.content)?,
+        all.push(ByteEdit {
+            start: source.raw_offset(edit.start),
+            end: source.raw_offset(edit.end),
+            bytes: encode(source, &edit.content)?,
             site: None,
         });
     }
-    let (bytes_edits, overlapping) = without_overlaps(bytes_edits);
+    let (all, overlapping) = without_overlaps(all);
     if !overlapping.is_empty() {
-        return Err("the import edits overlap: not rewritten".to_owned());
+        return Err("the import edits overlap the site edits: not rewritten".to_owned());
     }
-    let last = apply(&first, &bytes_edits);
-    let result = SourceFile::decode(last.clone())
+    let bytes = apply(&source.raw, &all);
+    let result = SourceFile::decode(bytes.clone())
         .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
     let tree = parse(&result.text, budget).map_err(|e| e.to_string())?;
     let after = damage(&tree);
@@ -287,8 +292,7 @@ fn apply_with_imports(
             after.first_line.unwrap_or(1)
         ));
     }
-    let expected = before.resolved_sites.saturating_sub(edits.len());
-    if resolved_sites(&tree, &result.text) != expected {
+    if resolved_sites(&tree, &result.text) != before.resolved_sites.saturating_sub(sites) {
         return Err(
             "a uuid4 site left in the file would lose its import: not rewritten".to_owned(),
         );
@@ -299,7 +303,7 @@ fn apply_with_imports(
             config.generator_import
         ));
     }
-    Ok(last)
+    Ok(bytes)
 }
 
 /// Plans `--unknown-prefix` edits: the sites are found and classified again in the same text.
