@@ -337,6 +337,22 @@ fn cli_prints_only_the_diff_on_stdout_and_the_summary_on_stderr() {
 }
 
 #[test]
+fn cli_rewrites_a_file_named_twice_once() {
+    let dir = workspace(&["str_call.py"]);
+    let out = bin()
+        .args(["rewrite", "--write", "str_call.py", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("4 sites rewritten in 1 file (written)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn cli_check_fails_until_written_and_write_keeps_permissions() {
     let dir = workspace(&["or_fallback.py", "manual_unresolved.py"]);
     let file = dir.path().join("or_fallback.py");
@@ -535,7 +551,13 @@ mod generated {
             8 => format!("{name} = f\"{{given}}{{f'x_{{{v}}}'}}\""),
             9 => format!("{name} = \"pfx_\" + {v}"),
             10 => format!("{name}: str = field(default_factory={r})"),
-            _ => format!("{name} = [{v} for _ in range(2)]"),
+            11 => format!("{name} = [{v} for _ in range(2)]"),
+            12 => format!("{name} = f\"{{{{{{{v}}}}}}}\""),
+            13 => format!("{name} = f\"{{given:>{{{v}}}}}\""),
+            14 => format!("{name} = {v} if given else None"),
+            15 => format!("{name}: str = field(default_factory={r} if given else str)"),
+            16 => format!("{name} = \"%s\" % ({v},)"),
+            _ => format!("{name} = rf'x\\{{{v}}}'"),
         }
     }
 
@@ -545,7 +567,7 @@ mod generated {
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
-            proptest::collection::vec((0..NAMES.len(), 0..6usize, 0..12usize, any::<bool>()), 1..6),
+            proptest::collection::vec((0..NAMES.len(), 0..6usize, 0..18usize, any::<bool>()), 1..6),
         )
             .prop_map(|(import, docstring, crlf, future, statements)| {
                 let (line, call, reference) = IMPORTS[import];
@@ -561,7 +583,7 @@ mod generated {
                     let stmt = statement(NAMES[name], &shaped(call, shape), reference, context);
                     if in_function {
                         text.push_str(&format!("def f{i}():\n    {stmt}\n    return locals()\n\n\n"));
-                    } else if context == 10 {
+                    } else if context == 10 || context == 15 {
                         text.push_str(&format!("class C{i}:\n    {stmt}\n\n\n"));
                     } else {
                         text.push_str(&format!("{stmt}\n"));
@@ -582,6 +604,7 @@ mod generated {
             ..RunnerConfig::default()
         });
         let outputs: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+        let rewritten = Mutex::new(0);
         let options = RewriteOptions {
             filter: Filter::default(),
             unknown_prefix: Some("id".to_owned()),
@@ -604,12 +627,19 @@ mod generated {
                 );
                 let again = rewrite(&new, "generated.py", &options);
                 prop_assert!(again.rewritten.is_none(), "does not converge:\n{}", text);
+                *rewritten.lock().unwrap() += outcome.sites_rewritten;
                 outputs.lock().unwrap().push((text.clone(), new));
                 Ok(())
             })
             .unwrap();
-        let dir = tempfile::tempdir().unwrap();
         let outputs = outputs.into_inner().unwrap();
+        let rewritten = rewritten.into_inner().unwrap();
+        assert!(
+            rewritten > outputs.len(),
+            "only {rewritten} sites rewritten in {} cases",
+            outputs.len()
+        );
+        let dir = tempfile::tempdir().unwrap();
         let files: Vec<PathBuf> = outputs
             .iter()
             .enumerate()

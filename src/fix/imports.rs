@@ -7,7 +7,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::config::Config;
 use crate::model::Edit;
-use crate::sites::{ScopeKind, node_text, scope_of};
+use crate::sites::node_text;
 
 /// The configured generator import, taken apart: `from MODULE import NAME [as ALIAS]`.
 struct GeneratorImport<'c> {
@@ -23,28 +23,35 @@ fn generator_import(config: &Config) -> Option<GeneratorImport<'_>> {
     }
 }
 
-/// The name a module-level import of the configured generator binds in this file, if any.
+/// The name an unconditional module-level import of the configured generator binds, if any
+/// (one under `if TYPE_CHECKING:` or in a `try` does not count: it may not run).
 pub fn existing_generator(tree: &Tree, text: &str, config: &Config) -> Option<String> {
     let wanted = generator_import(config)?;
     let src = text.as_bytes();
-    let mut found = None;
-    visit(tree.root_node(), &mut |node| {
-        if found.is_some() || node.kind() != "import_from_statement" {
-            return found.is_none();
-        }
-        let module = node
-            .child_by_field_name("module_name")
-            .map(|m| squeeze(node_text(m, src)));
-        if module.as_deref() == Some(wanted.module) && scope_of(node).1 == ScopeKind::Module {
-            for (imported, local) in imported_names(node, src) {
-                if imported == wanted.name {
-                    found = Some(local);
-                }
-            }
-        }
-        false
-    });
-    found
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .filter(|node| node.kind() == "import_from_statement")
+        .filter(|node| {
+            node.child_by_field_name("module_name")
+                .is_some_and(|m| squeeze(node_text(m, src)) == wanted.module)
+        })
+        .flat_map(|node| imported_names(node, src))
+        .find(|(imported, _)| imported == wanted.name)
+        .map(|(_, local)| local)
+}
+
+/// The file the configured generator import loads, relative to the root: rewriting it would
+/// make it import itself.
+pub fn generator_module_path(config: &Config) -> Option<std::path::PathBuf> {
+    let module = generator_import(config)?.module;
+    if module.starts_with('.') {
+        return None;
+    }
+    Some(std::path::PathBuf::from(format!(
+        "{}.py",
+        module.replace('.', "/")
+    )))
 }
 
 /// `UnifiedIdGenerator.generate_base_id` called through the name the file binds.

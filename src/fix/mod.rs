@@ -111,6 +111,19 @@ pub fn rewrite_source(
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
     let sites = analyze(&source, rel_path, config)?;
     let mut manual = Vec::new();
+    if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
+        // The generator's own module must not import itself.
+        let why = "the generator's own module is never rewritten".to_owned();
+        return Ok(FileRewrite {
+            manual: sites
+                .iter()
+                .filter(|s| options.filter.matches(s))
+                .map(|s| left(s, ManualReason::Other, Some(why.clone())))
+                .collect(),
+            original: source.raw,
+            ..FileRewrite::default()
+        });
+    }
     let mut planned: Vec<(usize, crate::model::Edit)> = Vec::new();
     let mut unknown = Vec::new();
     for (index, site) in sites.iter().enumerate() {
@@ -473,6 +486,10 @@ pub fn rewrite_paths(
         }
     }
     run.files.sort_by(|a, b| a.display.cmp(&b.display));
+    // One file reached by two paths (`a.py` and `.`) is rewritten once.
+    let mut seen = std::collections::HashSet::new();
+    run.files
+        .retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
     run
 }
 
@@ -575,6 +592,18 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_back_skips_a_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "x = 2\n").unwrap();
+        let err = write_back(&path, b"x = 1\n", b"x = 3\n").unwrap_err();
+        assert!(err.contains("changed since it was read"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"x = 2\n");
+        write_back(&path, b"x = 2\n", b"x = 3\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x = 3\n");
+    }
 
     #[test]
     fn binding_names() {

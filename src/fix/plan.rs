@@ -47,24 +47,29 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         )));
     }
     let call = |quote: char, prefix: &str| format!("{generator_call}({quote}{prefix}{quote})");
-    let edit = |node: Node<'_>, content: String| Edit {
-        start: node.start_byte(),
-        end: node.end_byte(),
-        content,
+    let edit = |node: Node<'_>, content: String| {
+        if contains_kind(node, "comment") {
+            return Err(refuse("a comment inside the expression would be lost"));
+        }
+        Ok(Edit {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            content,
+        })
     };
     let tail = truncation(value.node, value.truncation, src)?
         .map(|n| format!("[-{n}:]"))
         .unwrap_or_default();
 
-    if !contains_call(value.node) {
+    if !contains_kind(value.node, "call") {
         // An uncalled reference (`default_factory=uuid.uuid4`) on a `str` field: a factory.
         let quote = free_quote(value.node, src).ok_or_else(no_free_quote)?;
         let lambda = format!("lambda: {}", call(quote, prefix));
         let bare = value.node.parent().is_some_and(lambda_needs_no_parens);
-        return Ok(edit(
+        return edit(
             value.node,
             if bare { lambda } else { format!("({lambda})") },
-        ));
+        );
     }
 
     if let Some(f) = value.fstring.as_ref().filter(|f| f.prefix_only) {
@@ -73,11 +78,11 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         if f.literal_before.is_empty() {
             // `f"{uuid4().hex[:8]}"` is the value itself.
             let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
-            return Ok(edit(f.string, format!("{}{tail}", call(quote, prefix))));
+            return edit(f.string, format!("{}{tail}", call(quote, prefix)));
         }
         if let Some(literal) = clean_prefix(&f.literal_before) {
             let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
-            return Ok(edit(f.string, call(quote, &literal)));
+            return edit(f.string, call(quote, &literal));
         }
     }
 
@@ -86,9 +91,9 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         && let Some((concat, literal)) = &value.concat
         && let Some(literal) = clean_prefix(literal)
     {
-        return Ok(edit(*concat, format!("{}{tail}", call(quote, &literal))));
+        return edit(*concat, format!("{}{tail}", call(quote, &literal)));
     }
-    Ok(edit(value.node, format!("{}{tail}", call(quote, prefix))))
+    edit(value.node, format!("{}{tail}", call(quote, prefix)))
 }
 
 fn no_free_quote() -> Reason {
@@ -133,12 +138,12 @@ fn suffix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<usize> {
     start.parse().ok()
 }
 
-fn contains_call(node: Node<'_>) -> bool {
-    if node.kind() == "call" {
+fn contains_kind(node: Node<'_>, kind: &str) -> bool {
+    if node.kind() == kind {
         return true;
     }
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(contains_call)
+    node.children(&mut cursor).any(|c| contains_kind(c, kind))
 }
 
 /// Where a lambda stands alone without changing how the code around it parses.

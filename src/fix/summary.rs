@@ -6,6 +6,9 @@ use std::fmt::Write;
 
 use super::{ManualReason, RewriteRun};
 
+/// How many `other` sites are listed one by one.
+const MAX_LISTED: usize = 50;
+
 /// What the run does with the rewritten files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -87,8 +90,11 @@ pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix
                 if hint.is_empty() { "" } else { "  " }
             );
         }
-        for line in others {
+        for line in others.iter().take(MAX_LISTED) {
             let _ = writeln!(out, "    {line}");
+        }
+        if others.len() > MAX_LISTED {
+            let _ = writeln!(out, "    ... and {} more", others.len() - MAX_LISTED);
         }
     }
     for error in &run.errors {
