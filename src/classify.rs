@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::model::{
     Area, Binding, Classification, IdType, NameSource, Reason, Risk, Shape, SiteKind,
 };
-use crate::sites::{FoundSite, ScopeKind, node_text, scope_of};
+use crate::sites::{FoundSite, Parents, ScopeKind, node_text, scope_of};
 
 /// The expression a rewrite replaces and the form it must keep.
 #[derive(Debug, Clone)]
@@ -65,6 +65,7 @@ pub fn classify<'t>(
     rel_path: &Path,
     config: &Config,
 ) -> Classified<'t> {
+    let p = &*found.parents;
     let mut reasons = Vec::new();
     let mut ctx = Context::default();
     let value = value_of(found, src);
@@ -75,9 +76,9 @@ pub fn classify<'t>(
         .map(|(n, _)| *n)
         .or(value.fstring.as_ref().map(|f| f.string))
         .unwrap_or(value.node);
-    climb(outer, src, &mut evidence, &mut ctx);
-    if let Some(f) = &value.fstring {
-        if !f
+    climb(p, outer, src, &mut evidence, &mut ctx);
+    if let Some(f) = &value.fstring
+        && !f
             .literal_before
             .trim_matches(|c: char| !c.is_alphanumeric())
             .is_empty()
@@ -87,7 +88,6 @@ pub fn classify<'t>(
                 source: NameSource::FstringPrefix,
             });
         }
-    }
     if let Some((_, prefix)) = &value.concat {
         evidence.push(Evidence {
             name: prefix.clone(),
@@ -180,11 +180,12 @@ fn shape_detail(kind: SiteKind, value: &Value<'_>, shape: Shape) -> &'static str
 
 /// Walks the shape wrappers around the site: `.hex`, `[:N]`, `str(...)`, and an f-string field.
 fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
+    let p = &*found.parents;
     let mut node = found.expr;
     let mut shape = Shape::Object;
     let mut truncation = None;
     if found.kind == SiteKind::Call {
-        while let Some(parent) = node.parent() {
+        while let Some(parent) = p.of(node) {
             match parent.kind() {
                 "attribute" if is_field(parent, "object", node) => {
                     let attr = parent
@@ -206,7 +207,7 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                     }
                 }
                 "argument_list" if shape == Shape::Object => {
-                    let call = parent.parent().filter(|c| c.kind() == "call");
+                    let call = p.of(parent).filter(|c| c.kind() == "call");
                     let is_str = call
                         .and_then(|c| c.child_by_field_name("function"))
                         .is_some_and(|f| node_text(f, src) == "str");
@@ -231,13 +232,13 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
         fstring: None,
         concat: None,
     };
-    if let Some(interp) = node.parent().filter(|p| p.kind() == "interpolation") {
-        if let Some(string) = interp.parent().filter(|s| s.kind() == "string") {
+    if let Some(interp) = p.of(node).filter(|p| p.kind() == "interpolation") {
+        if let Some(string) = p.of(interp).filter(|s| s.kind() == "string") {
             value.shape = Shape::Fstring;
-            value.fstring = Some(fstring_context(string, interp, node, src));
+            value.fstring = Some(fstring_context(p, string, interp, node, src));
         }
     } else if matches!(value.shape, Shape::String | Shape::Hex) {
-        value.concat = concat_prefix(node, src);
+        value.concat = concat_prefix(p, node, src);
     }
     value
 }
@@ -259,6 +260,7 @@ fn prefix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<Option<usize>> {
 }
 
 fn fstring_context<'t>(
+    p: &Parents<'t>,
     string: Node<'t>,
     interp: Node<'t>,
     value: Node<'t>,
@@ -284,8 +286,8 @@ fn fstring_context<'t>(
     }
     let plain_field = interp.named_child_count() == 1
         && interp.child_by_field_name("expression").map(|e| e.id()) == Some(value.id());
-    let in_concatenation = string
-        .parent()
+    let in_concatenation = p
+        .of(string)
         .is_some_and(|p| p.kind() == "concatenated_string");
     Fstring {
         string,
@@ -296,8 +298,8 @@ fn fstring_context<'t>(
 }
 
 /// `"request_" + str(uuid4())` -> the binary operator and `request_`.
-fn concat_prefix<'t>(node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, String)> {
-    let parent = node.parent().filter(|p| p.kind() == "binary_operator")?;
+fn concat_prefix<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, String)> {
+    let parent = p.of(node).filter(|p| p.kind() == "binary_operator")?;
     if !is_field(parent, "right", node)
         || parent
             .child_by_field_name("operator")
@@ -342,9 +344,15 @@ const DEFAULT_KEYWORDS: [&str; 4] = [
 ];
 
 /// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
-fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Context) {
+fn climb<'t>(
+    p: &Parents<'t>,
+    start: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+    ctx: &mut Context,
+) {
     let mut node = start;
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = p.of(node) {
         match parent.kind() {
             "parenthesized_expression" | "conditional_expression" | "await" => {}
             // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.
@@ -381,9 +389,9 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
                         name: keyword.to_owned(),
                         source: NameSource::Keyword,
                     });
-                    if let Some(callee) = parent
-                        .parent()
-                        .and_then(|args| args.parent())
+                    if let Some(callee) = p
+                        .of(parent)
+                        .and_then(|args| p.of(args))
                         .and_then(|c| callee_name(c, src))
                     {
                         evidence.push(Evidence {
@@ -395,7 +403,7 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
                 }
             }
             "argument_list" => {
-                let Some(call) = parent.parent().filter(|c| c.kind() == "call") else {
+                let Some(call) = p.of(parent).filter(|c| c.kind() == "call") else {
                     break;
                 };
                 let Some(callee) = callee_name(call, src) else {
@@ -427,7 +435,7 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
                         name: key,
                         source: NameSource::DictKey,
                     });
-                    if let Some(container) = dict_container(parent, src) {
+                    if let Some(container) = dict_container(p, parent, src) {
                         evidence.push(Evidence {
                             name: container,
                             source: NameSource::Container,
@@ -442,7 +450,7 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
                     .and_then(|l| target_name(l, src))
                 {
                     let annotated = parent.child_by_field_name("type");
-                    let in_class = matches!(scope_of(parent).1, ScopeKind::Class);
+                    let in_class = matches!(scope_of(p, parent).1, ScopeKind::Class);
                     let source = if annotated.is_some() && in_class {
                         NameSource::AnnotatedField
                     } else {
@@ -466,7 +474,7 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
                 break;
             }
             "return_statement" => {
-                if let Some(name) = enclosing_function_name(parent, src) {
+                if let Some(name) = enclosing_function_name(p, parent, src) {
                     evidence.push(Evidence {
                         name,
                         source: NameSource::ReturningFunction,
@@ -496,7 +504,7 @@ fn climb(start: Node<'_>, src: &[u8], evidence: &mut Vec<Evidence>, ctx: &mut Co
             "function_definition" | "class_definition" => break,
             _ => {}
         }
-        up = n.parent();
+        up = p.of(n);
     }
 }
 
@@ -517,11 +525,11 @@ fn callee_name(call: Node<'_>, src: &[u8]) -> Option<String> {
 }
 
 /// The call or assignment a dict goes into: `store_message({...})`, `message = {...}`.
-fn dict_container(pair: Node<'_>, src: &[u8]) -> Option<String> {
-    let dict = pair.parent().filter(|d| d.kind() == "dictionary")?;
-    let parent = dict.parent()?;
+fn dict_container<'t>(p: &Parents<'t>, pair: Node<'t>, src: &[u8]) -> Option<String> {
+    let dict = p.of(pair).filter(|d| d.kind() == "dictionary")?;
+    let parent = p.of(dict)?;
     match parent.kind() {
-        "argument_list" => parent.parent().and_then(|c| callee_name(c, src)),
+        "argument_list" => p.of(parent).and_then(|c| callee_name(c, src)),
         "keyword_argument" => parent
             .child_by_field_name("name")
             .map(|n| node_text(n, src).to_owned()),
@@ -569,8 +577,8 @@ fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
     }
 }
 
-fn enclosing_function_name(node: Node<'_>, src: &[u8]) -> Option<String> {
-    let mut current = node.parent();
+fn enclosing_function_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
+    let mut current = p.of(node);
     while let Some(n) = current {
         match n.kind() {
             "function_definition" => {
@@ -579,7 +587,7 @@ fn enclosing_function_name(node: Node<'_>, src: &[u8]) -> Option<String> {
                     .map(|name| node_text(name, src).to_owned());
             }
             "lambda" | "class_definition" => return None,
-            _ => current = n.parent(),
+            _ => current = p.of(n),
         }
     }
     None
@@ -743,7 +751,8 @@ fn decide_type(
 
 /// Finds the statement that consumes a meaningless local (`unique_suffix`) and names from it.
 fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<Vec<Evidence>> {
-    let (scope, _) = scope_of(found.node);
+    let p = &*found.parents;
+    let (scope, _) = scope_of(p, found.node);
     let after = found.node.end_byte();
     let mut stack = vec![scope];
     let mut best: Option<Node<'_>> = None;
@@ -752,7 +761,7 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
             continue;
         }
         if n.kind() == "identifier" && n.start_byte() > after && node_text(n, src) == variable {
-            if let Some(parent) = n.parent() {
+            if let Some(parent) = p.of(n) {
                 let is_binding = matches!(parent.kind(), "assignment" | "augmented_assignment")
                     && is_field(parent, "left", n);
                 if !is_binding && best.is_none_or(|b| n.start_byte() < b.start_byte()) {
@@ -776,11 +785,11 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
     let mut evidence = Vec::new();
     let mut ctx = Context::default();
     let mut start = consumer;
-    if let Some(interp) = consumer.parent().filter(|p| p.kind() == "interpolation") {
-        if let Some(string) = interp.parent().filter(|s| s.kind() == "string") {
+    if let Some(interp) = p.of(consumer).filter(|p| p.kind() == "interpolation")
+        && let Some(string) = p.of(interp).filter(|s| s.kind() == "string") {
             start = string;
-            let f = fstring_context(string, interp, consumer, src);
-            climb(start, src, &mut evidence, &mut ctx);
+            let f = fstring_context(p, string, interp, consumer, src);
+            climb(p, start, src, &mut evidence, &mut ctx);
             if !f
                 .literal_before
                 .trim_matches(|c: char| !c.is_alphanumeric())
@@ -792,9 +801,8 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
                 });
             }
         }
-    }
     if start.id() == consumer.id() {
-        climb(start, src, &mut evidence, &mut ctx);
+        climb(p, start, src, &mut evidence, &mut ctx);
     }
     evidence.sort_by_key(|e| priority(e.source));
     let evidence: Vec<Evidence> = evidence
@@ -855,6 +863,7 @@ fn decide_risk(
     config: &Config,
     reasons: &mut Vec<Reason>,
 ) -> Risk {
+    let p = &*found.parents;
     let mut high = Vec::new();
     if ctx.except_handler {
         high.push(Reason::RiskExceptHandler);
@@ -897,7 +906,7 @@ fn decide_risk(
     if ctx.default_argument {
         medium.push(Reason::RiskDefaultArgument);
     }
-    match scope_of(found.node).1 {
+    match scope_of(p, found.node).1 {
         ScopeKind::Class if !ctx.lambda => medium.push(Reason::RiskClassField),
         ScopeKind::Module if !ctx.lambda && !ctx.default_argument => {
             medium.push(Reason::RiskModuleConstant)

@@ -189,11 +189,10 @@ impl Config {
         while let Some(d) = dir {
             for name in CONFIG_FILES {
                 let candidate = d.join(name);
-                if candidate.is_file() {
-                    if let Some(config) = Config::load(&candidate)? {
+                if candidate.is_file()
+                    && let Some(config) = Config::load(&candidate)? {
                         return Ok(config);
                     }
-                }
             }
             dir = d.parent();
         }
@@ -369,7 +368,7 @@ fn validate_generator(import: &str, call: &str) -> Result<(), String> {
         ));
     }
     let binding = words.last().copied().unwrap_or_default();
-    if !call.split('.').next().is_some_and(|head| head == binding) {
+    if call.split('.').next().is_none_or(|head| head != binding) {
         return Err(format!(
             "generator.call = \"{call}\" must start with the imported name `{binding}` (e.g. `{binding}.generate_base_id`)"
         ));

@@ -222,23 +222,29 @@ pub fn parse_ranges(
 
 fn included_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
     let bytes = text.as_bytes();
-    let point = |offset: usize| {
-        let row = memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+    // Ranges are sorted: count rows incrementally.
+    let (mut row, mut counted_to) = (0, 0);
+    let mut point = |offset: usize| {
+        row += memchr::memchr_iter(b'\n', &bytes[counted_to..offset]).count();
+        counted_to = offset;
         let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
         tree_sitter::Point {
             row,
             column: offset - line_start,
         }
     };
-    ranges
-        .iter()
-        .map(|r| tree_sitter::Range {
+    let mut out = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        let start_point = point(r.start);
+        let end_point = point(r.end);
+        out.push(tree_sitter::Range {
             start_byte: r.start,
             end_byte: r.end,
-            start_point: point(r.start),
-            end_point: point(r.end),
-        })
-        .collect()
+            start_point,
+            end_point,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::fix;
 use crate::model::{Position, Site};
 use crate::parse::{SourceFile, parse, parse_ranges};
-use crate::sites::{find_sites, scope_path};
+use crate::sites::{Parents, find_sites, scope_path};
 use crate::walk::{WalkOptions, walk};
 
 /// What scanning one file produced.
@@ -229,8 +229,8 @@ pub fn analyze_with(
                 .trim_end_matches(['\r', '\n'])
                 .to_owned(),
             indent: line_text.chars().take_while(|c| c.is_whitespace()).count(),
-            scope: scope_path(node, src),
-            statement: normalized_statement(node, src),
+            scope: scope_path(&found.parents, node, src),
+            statement: normalized_statement(&found.parents, node, src),
             in_error_region: found.in_error_region,
             suppressed,
             edit: edit.map(|e| crate::model::Edit {
@@ -259,9 +259,9 @@ fn suppression(line: &str) -> Option<Option<String>> {
 
 /// The statement holding the site (the header only, for compound statements), with all
 /// whitespace and trailing commas removed: what the baseline fingerprint hashes.
-fn normalized_statement(node: Node<'_>, src: &[u8]) -> String {
+fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut stmt = node;
-    while let Some(parent) = stmt.parent() {
+    while let Some(parent) = parents.of(stmt) {
         if matches!(parent.kind(), "block" | "module") {
             break;
         }
@@ -269,11 +269,10 @@ fn normalized_statement(node: Node<'_>, src: &[u8]) -> String {
     }
     let mut end = stmt.end_byte();
     let mut cursor = stmt.walk();
-    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind() == "block") {
-        if body.start_byte() > node.end_byte() {
+    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind() == "block")
+        && body.start_byte() > node.end_byte() {
             end = body.start_byte();
         }
-    }
     let text = String::from_utf8_lossy(&src[stmt.start_byte()..end]);
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     squeezed

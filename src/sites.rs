@@ -5,6 +5,7 @@
 //! Python's scoping rules (class bodies do not enclose their methods), which of them are sites.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::LazyLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
@@ -44,9 +45,37 @@ struct Scope {
     globals: HashSet<String>,
 }
 
+/// Parent links of every node of a tree, built once: `Node::parent` walks down from the root
+/// on every call, which costs more than the whole analysis on wide files.
+#[derive(Debug)]
+pub struct Parents<'t> {
+    map: HashMap<usize, Node<'t>>,
+}
+
+impl<'t> Parents<'t> {
+    pub fn new(tree: &'t Tree) -> Self {
+        let mut map = HashMap::new();
+        let mut cursor = tree.walk();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            for child in node.children(&mut cursor) {
+                map.insert(child.id(), node);
+                stack.push(child);
+            }
+        }
+        Parents { map }
+    }
+
+    pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.map.get(&node.id()).copied()
+    }
+}
+
 /// A site found in the tree, before classification.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FoundSite<'t> {
+    /// Parent links of the tree the site is in.
+    pub parents: Rc<Parents<'t>>,
     /// `uuid.uuid4` (attribute) or `uuid4` / alias (identifier).
     pub node: Node<'t>,
     /// The call when the site is called, else `node`.
@@ -66,17 +95,17 @@ pub struct FoundSite<'t> {
 pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let src = text.as_bytes();
     let root = tree.root_node();
+    let parents = Rc::new(Parents::new(tree));
     let mut model = ScopeModel::default();
     let mut seen_imports = HashSet::new();
 
     // Pass 1: imports that mention `uuid` name the module and the local aliases.
     let mut imports = Vec::new();
     for ident in identifier_occurrences(root, src, "uuid") {
-        if let Some(import) = enclosing_import(ident) {
-            if seen_imports.insert(import.id()) {
+        if let Some(import) = enclosing_import(&parents, ident)
+            && seen_imports.insert(import.id()) {
                 imports.extend(collect_imports(import, src));
             }
-        }
     }
     let mut interesting: Vec<String> = imports.iter().map(|(name, _, _)| name.clone()).collect();
     interesting.push("uuid".to_owned());
@@ -88,22 +117,22 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let mut uses = Vec::new();
     for name in &interesting {
         for ident in identifier_occurrences(root, src, name) {
-            if let Some(import) = enclosing_import(ident) {
+            if let Some(import) = enclosing_import(&parents, ident) {
                 if seen_imports.insert(import.id()) {
                     imports.extend(collect_imports(import, src));
                 }
                 continue;
             }
-            match binding_position(ident) {
-                Some(BindingPosition::Bind) => model.bind(&ident, name, Bound::Other),
-                Some(BindingPosition::Global) => model.declare_global(ident, name),
+            match binding_position(&parents, ident) {
+                Some(BindingPosition::Bind) => model.bind(&parents, &ident, name, Bound::Other),
+                Some(BindingPosition::Global) => model.declare_global(&parents, ident, name),
                 Some(BindingPosition::Nonlocal) => {}
                 None => uses.push(ident),
             }
         }
     }
     for (local, bound, node) in &imports {
-        model.bind(node, local, *bound);
+        model.bind(&parents, node, local, *bound);
     }
 
     let uuid_names_anywhere: HashSet<&str> = imports
@@ -123,7 +152,7 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let mut cursor = QueryCursor::new();
     for ident in uses {
         let name = node_text(ident, src);
-        let parent = ident.parent();
+        let parent = parents.of(ident);
         // `X.uuid4`: the query confirms the shape on the attribute around the occurrence.
         if name == "uuid4" && parent.is_some_and(|p| p.kind() == "attribute") {
             let attribute = parent.expect("checked above");
@@ -137,25 +166,26 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
                     continue;
                 }
                 let object_name = node_text(object, src);
-                let (binding, import_elsewhere) = match model.resolve(object_name, object) {
+                let (binding, import_elsewhere) = match model.resolve(&parents, object_name, object)
+                {
                     Some(Bound::UuidModule) => (Binding::Resolved, false),
                     Some(_) => continue,
                     None if uuid_names_anywhere.contains(object_name) => (Binding::Resolved, true),
                     None if object_name == "uuid" => (Binding::Unresolved, false),
                     None => continue,
                 };
-                sites.push(make_site(attr, binding, import_elsewhere));
+                sites.push(make_site(&parents, attr, binding, import_elsewhere));
             }
             continue;
         }
         // A bare `uuid4` or alias read as a value.
-        if func_names_anywhere.contains(name) && is_expression_use(ident) {
-            let (binding, elsewhere) = match model.resolve(name, ident) {
+        if func_names_anywhere.contains(name) && is_expression_use(&parents, ident) {
+            let (binding, elsewhere) = match model.resolve(&parents, name, ident) {
                 Some(Bound::Uuid4Function) => (Binding::Resolved, false),
                 Some(_) => continue,
                 None => (Binding::Resolved, true),
             };
-            sites.push(make_site(ident, binding, elsewhere));
+            sites.push(make_site(&parents, ident, binding, elsewhere));
         }
     }
 
@@ -183,12 +213,12 @@ fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Nod
         .collect()
 }
 
-fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
+fn enclosing_import<'t>(p: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut current = p.of(node);
     while let Some(n) = current {
         match n.kind() {
             "import_statement" | "import_from_statement" => return Some(n),
-            "dotted_name" | "aliased_import" | "wildcard_import" => current = n.parent(),
+            "dotted_name" | "aliased_import" | "wildcard_import" => current = p.of(n),
             _ => return None,
         }
     }
@@ -206,9 +236,9 @@ enum BindingPosition {
 /// Whether an identifier is a name binding: an assignment, `for` or `with`/`except` target
 /// (unpacked through tuples and lists), a parameter, a `def`/`class` name, a walrus, or a
 /// `global`/`nonlocal` declaration.
-fn binding_position(ident: Node<'_>) -> Option<BindingPosition> {
+fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<BindingPosition> {
     let mut child = ident;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = p.of(child) {
         let is_field =
             |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
         match parent.kind() {
@@ -242,12 +272,18 @@ fn binding_position(ident: Node<'_>) -> Option<BindingPosition> {
     None
 }
 
-fn make_site(node: Node<'_>, binding: Binding, import_elsewhere: bool) -> FoundSite<'_> {
-    let parent = node.parent();
+fn make_site<'t>(
+    p: &Rc<Parents<'t>>,
+    node: Node<'t>,
+    binding: Binding,
+    import_elsewhere: bool,
+) -> FoundSite<'t> {
+    let parent = p.of(node);
     let called = parent.filter(|p| {
         p.kind() == "call" && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
     });
     FoundSite {
+        parents: Rc::clone(p),
         node,
         expr: called.unwrap_or(node),
         kind: if called.is_some() {
@@ -257,29 +293,29 @@ fn make_site(node: Node<'_>, binding: Binding, import_elsewhere: bool) -> FoundS
         },
         binding,
         import_elsewhere,
-        in_error_region: in_error_region(node),
+        in_error_region: in_error_region(p, node),
     }
 }
 
-fn in_error_region(node: Node<'_>) -> bool {
+fn in_error_region<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
     let mut current = Some(node);
     while let Some(n) = current {
         if n.is_error() || n.is_missing() {
             return true;
         }
-        if n.parent()
+        if p.of(n)
             .is_some_and(|p| matches!(p.kind(), "block" | "module"))
         {
             return n.has_error();
         }
-        current = n.parent();
+        current = p.of(n);
     }
     false
 }
 
 /// Whether an identifier is read as a value (not a binding, keyword name, attribute or import).
-fn is_expression_use(node: Node<'_>) -> bool {
-    let Some(parent) = node.parent() else {
+fn is_expression_use<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
+    let Some(parent) = p.of(node) else {
         return false;
     };
     let is_field =
@@ -378,8 +414,8 @@ struct ScopeModel {
 }
 
 impl ScopeModel {
-    fn bind(&mut self, node: &Node<'_>, name: &str, bound: Bound) {
-        let (scope, _) = scope_of(*node);
+    fn bind<'t>(&mut self, p: &Parents<'t>, node: &Node<'t>, name: &str, bound: Bound) {
+        let (scope, _) = scope_of(p, *node);
         self.scopes
             .entry(scope.id())
             .or_default()
@@ -389,8 +425,8 @@ impl ScopeModel {
             .push(bound);
     }
 
-    fn declare_global(&mut self, node: Node<'_>, name: &str) {
-        let (scope, _) = scope_of(node);
+    fn declare_global<'t>(&mut self, p: &Parents<'t>, node: Node<'t>, name: &str) {
+        let (scope, _) = scope_of(p, node);
         self.scopes
             .entry(scope.id())
             .or_default()
@@ -399,29 +435,28 @@ impl ScopeModel {
     }
 
     /// What `name`, read at `node`, is bound to; `None` when no scope in the chain binds it.
-    fn resolve(&self, name: &str, node: Node<'_>) -> Option<Bound> {
-        let (mut scope, mut kind) = scope_of(node);
+    fn resolve<'t>(&self, p: &Parents<'t>, name: &str, node: Node<'t>) -> Option<Bound> {
+        let (mut scope, mut kind) = scope_of(p, node);
         let mut first = true;
         loop {
             if let Some(info) = self.scopes.get(&scope.id()) {
                 if info.globals.contains(name) {
-                    let module = root_of(scope);
+                    let module = root_of(p, scope);
                     return self
                         .scopes
                         .get(&module.id())
                         .and_then(|m| summarize(m.bindings.get(name)?));
                 }
-                if first || kind != ScopeKind::Class {
-                    if let Some(bounds) = info.bindings.get(name) {
+                if (first || kind != ScopeKind::Class)
+                    && let Some(bounds) = info.bindings.get(name) {
                         return summarize(bounds);
                     }
-                }
             }
             if kind == ScopeKind::Module {
                 return None;
             }
             first = false;
-            (scope, kind) = scope_of(scope);
+            (scope, kind) = scope_of(p, scope);
         }
     }
 }
@@ -435,9 +470,9 @@ fn summarize(bounds: &[Bound]) -> Option<Bound> {
         .or(bounds.first().copied())
 }
 
-fn root_of(node: Node<'_>) -> Node<'_> {
+fn root_of<'t>(p: &Parents<'t>, node: Node<'t>) -> Node<'t> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = p.of(current) {
         current = parent;
     }
     current
@@ -454,11 +489,11 @@ const COMPREHENSIONS: [&str; 4] = [
 /// comprehension, class body or the module — with Python's exceptions: default values,
 /// annotations and decorators belong to the enclosing scope, and so does a comprehension's
 /// first iterable.
-pub fn scope_of(node: Node<'_>) -> (Node<'_>, ScopeKind) {
+pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
     let mut child = node;
     let mut in_default_or_annotation = false;
     let mut via_for_in_right = false;
-    while let Some(parent) = child.parent() {
+    while let Some(parent) = p.of(child) {
         let is_field =
             |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
         match parent.kind() {
@@ -501,16 +536,15 @@ pub fn scope_of(node: Node<'_>) -> (Node<'_>, ScopeKind) {
 }
 
 /// `Class.method` path of the enclosing definitions; `<module>` at the top level.
-pub fn scope_path(node: Node<'_>, src: &[u8]) -> String {
+pub fn scope_path<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut names = Vec::new();
-    let mut current = node.parent();
+    let mut current = p.of(node);
     while let Some(n) = current {
-        if matches!(n.kind(), "function_definition" | "class_definition") {
-            if let Some(name) = n.child_by_field_name("name") {
+        if matches!(n.kind(), "function_definition" | "class_definition")
+            && let Some(name) = n.child_by_field_name("name") {
                 names.push(node_text(name, src));
             }
-        }
-        current = n.parent();
+        current = p.of(n);
     }
     if names.is_empty() {
         return "<module>".to_owned();
