@@ -70,9 +70,8 @@ fn canonical_statement(statement: &str) -> String {
     out
 }
 
-/// One line of the baseline: how many sites with this fingerprint this file may have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// How many sites with this fingerprint a file may have.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Relative to the baseline file's directory, `/` separators.
     pub path: String,
@@ -82,6 +81,43 @@ pub struct Entry {
     pub scope: String,
     /// For people reading the diff: the statement, whitespace removed.
     pub statement: String,
+}
+
+/// An entry as written, one line under its file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    fingerprint: String,
+    count: usize,
+    scope: String,
+    statement: String,
+}
+
+/// The `files` object, in file order, keeping a path written twice (a bad merge) so that it can
+/// be reported instead of silently dropped.
+struct Files(Vec<(String, Vec<Line>)>);
+
+impl<'de> Deserialize<'de> for Files {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Files, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Files;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object from file paths to lists of entries")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Files, A::Error> {
+                let mut files = Vec::new();
+                while let Some(file) = map.next_entry::<String, Vec<Line>>()? {
+                    files.push(file);
+                }
+                Ok(Files(files))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -97,7 +133,7 @@ struct Document {
     _version: u64,
     #[serde(rename = "tool")]
     _tool: String,
-    entries: Vec<Entry>,
+    files: Files,
 }
 
 /// Why a baseline file cannot be used. Every message names the file.
@@ -124,11 +160,10 @@ pub enum BaselineError {
     },
     #[error("{path}: not a uuid-migrate baseline: {problem}")]
     NotABaseline { path: String, problem: String },
-    #[error("{path}: entry {index} ({entry_path}): {problem}")]
+    #[error("{path}: {file}: {problem}")]
     Entry {
         path: String,
-        index: usize,
-        entry_path: String,
+        file: String,
         problem: String,
     },
 }
@@ -211,36 +246,52 @@ impl Baseline {
             });
         }
         let document: Document = serde_json::from_str(text).map_err(syntax)?;
-        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-        for (index, entry) in document.entries.iter().enumerate() {
+        let mut entries = Vec::new();
+        let mut files_seen = std::collections::HashSet::new();
+        for (file, lines) in document.files.0 {
             let problem = |problem: String| BaselineError::Entry {
                 path: shown.clone(),
-                index: index + 1,
-                entry_path: entry.path.clone(),
+                file: file.clone(),
                 problem,
             };
-            if entry.fingerprint.len() != FINGERPRINT_LEN
-                || !entry.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                return Err(problem(format!(
-                    "fingerprint `{}` is not {FINGERPRINT_LEN} hex digits",
-                    entry.fingerprint
-                )));
-            }
-            if entry.count == 0 {
-                return Err(problem("count must be at least 1".to_owned()));
-            }
-            if entry.path.is_empty() {
+            if file.is_empty() {
                 return Err(problem("empty path".to_owned()));
             }
-            if let Some(first) = seen.insert((&entry.path, &entry.fingerprint), index + 1) {
-                return Err(problem(format!(
-                    "same path and fingerprint as entry {first} (a bad merge? keep one entry with the sum of the counts)"
-                )));
+            if !files_seen.insert(file.clone()) {
+                return Err(problem(
+                    "listed twice (a bad merge? keep one list with the entries of both)".to_owned(),
+                ));
+            }
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (index, line) in lines.into_iter().enumerate() {
+                let at = |what: String| problem(format!("entry {}: {what}", index + 1));
+                if line.fingerprint.len() != FINGERPRINT_LEN
+                    || !line.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
+                {
+                    return Err(at(format!(
+                        "fingerprint `{}` is not {FINGERPRINT_LEN} hex digits",
+                        line.fingerprint
+                    )));
+                }
+                if line.count == 0 {
+                    return Err(at("count must be at least 1".to_owned()));
+                }
+                if let Some(first) = seen.insert(line.fingerprint.clone(), index + 1) {
+                    return Err(at(format!(
+                        "same fingerprint as entry {first} (a bad merge? keep one entry with the sum of the counts)"
+                    )));
+                }
+                entries.push(Entry {
+                    path: file.clone(),
+                    fingerprint: line.fingerprint,
+                    count: line.count,
+                    scope: line.scope,
+                    statement: line.statement,
+                });
             }
         }
         Ok(Baseline {
-            entries: document.entries,
+            entries,
             anchor: Anchor::new(path),
         })
     }
@@ -497,31 +548,47 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// The file's text: a header, then one entry per line, sorted by path then fingerprint, so that
-/// a change touches only the lines of the sites it changes (and no total that every change
-/// would touch, which would make concurrent changes conflict).
+/// The file's text: a header, then each file with one entry per line, files sorted by path and
+/// entries by fingerprint, so that a change touches only the lines of the sites it changes (and
+/// no total that every change would touch, which would make concurrent changes conflict).
 fn render(entries: &[Entry]) -> String {
+    let mut by_file: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for entry in entries {
+        by_file.entry(&entry.path).or_default().push(entry);
+    }
     let mut out = String::new();
     let _ = writeln!(out, "{{");
     let _ = writeln!(out, "  \"version\": {FORMAT_VERSION},");
-    let _ = writeln!(
-        out,
-        "  \"tool\": {},",
-        serde_json::Value::String(tool_name())
-    );
-    if entries.is_empty() {
-        let _ = writeln!(out, "  \"entries\": []");
+    let _ = writeln!(out, "  \"tool\": {},", json_string(&tool_name()));
+    if by_file.is_empty() {
+        let _ = writeln!(out, "  \"files\": {{}}");
     } else {
-        let _ = writeln!(out, "  \"entries\": [");
-        for (i, entry) in entries.iter().enumerate() {
-            let line = serde_json::to_string(entry).expect("an entry serializes");
-            let comma = if i + 1 < entries.len() { "," } else { "" };
-            let _ = writeln!(out, "    {line}{comma}");
+        let _ = writeln!(out, "  \"files\": {{");
+        let last_file = by_file.len() - 1;
+        for (i, (file, mut file_entries)) in by_file.into_iter().enumerate() {
+            file_entries.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+            let _ = writeln!(out, "    {}: [", json_string(file));
+            let last = file_entries.len() - 1;
+            for (j, entry) in file_entries.into_iter().enumerate() {
+                let line = Line {
+                    fingerprint: entry.fingerprint.clone(),
+                    count: entry.count,
+                    scope: entry.scope.clone(),
+                    statement: entry.statement.clone(),
+                };
+                let text = serde_json::to_string(&line).expect("an entry serializes");
+                let _ = writeln!(out, "      {text}{}", if j < last { "," } else { "" });
+            }
+            let _ = writeln!(out, "    ]{}", if i < last_file { "," } else { "" });
         }
-        let _ = writeln!(out, "  ]");
+        let _ = writeln!(out, "  }}");
     }
     let _ = writeln!(out, "}}");
     out
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
 }
 
 /// How a ratchet changed the baseline, for the message on stderr.
@@ -779,13 +846,18 @@ mod tests {
 
     #[test]
     fn rendered_baseline_round_trips() {
-        let entries = vec![Entry {
-            path: "a.py".to_owned(),
-            fingerprint: "0123456789abcdef".to_owned(),
+        let entry = |path: &str, fingerprint: &str| Entry {
+            path: path.to_owned(),
+            fingerprint: fingerprint.to_owned(),
             count: 2,
             scope: "A.f".to_owned(),
             statement: "x=f\"{uuid.uuid4()}\"".to_owned(),
-        }];
+        };
+        let entries = vec![
+            entry("a.py", "0123456789abcdef"),
+            entry("a.py", "1123456789abcdef"),
+            entry("b c.py", "0123456789abcdef"),
+        ];
         let text = render(&entries);
         let loaded = Baseline::parse(Path::new("b.json"), text.as_bytes()).unwrap();
         assert_eq!(loaded.entries, entries);

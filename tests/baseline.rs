@@ -78,22 +78,20 @@ impl Repo {
         (out.status.code().unwrap(), doc)
     }
 
-    /// The baseline's entries as `path fingerprint-free summary`: `path scope xcount`.
+    /// The baseline's entries as `path scope xcount`, in file order.
     fn entries(&self) -> Vec<String> {
         let doc: Value = serde_json::from_str(&self.read(BASELINE)).unwrap();
-        doc["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {} x{}",
-                    e["path"].as_str().unwrap(),
+        let mut out = Vec::new();
+        for (file, entries) in doc["files"].as_object().unwrap() {
+            for e in entries.as_array().unwrap() {
+                out.push(format!(
+                    "{file} {} x{}",
                     e["scope"].as_str().unwrap(),
                     e["count"]
-                )
-            })
-            .collect()
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -429,7 +427,7 @@ fn baseline_output_option_writes_elsewhere() {
         .stderr("wrote ci/gate.json: 6 sites in 2 files\n");
     assert!(
         repo.read("ci/gate.json")
-            .contains("\"path\":\"../app/events.py\"")
+            .contains("\n    \"../app/events.py\": [\n")
     );
 }
 
@@ -534,34 +532,42 @@ fn other_json_is_not_a_baseline() {
 fn bad_entries_are_named() {
     let entry = |fingerprint: &str, count: u32| {
         format!(
-            "{{\"path\":\"app/a.py\",\"fingerprint\":\"{fingerprint}\",\"count\":{count},\"scope\":\"f\",\"statement\":\"x\"}}"
+            "{{\"fingerprint\":\"{fingerprint}\",\"count\":{count},\"scope\":\"f\",\"statement\":\"x\"}}"
         )
     };
     let file = |entries: &[String]| {
         format!(
-            "{{\n  \"version\": 1,\n  \"tool\": \"uuid-migrate 0.1.0\",\n  \"entries\": [\n    {}\n  ]\n}}\n",
-            entries.join(",\n    ")
+            "{{\n  \"version\": 1,\n  \"tool\": \"uuid-migrate 0.1.0\",\n  \"files\": {{\n    \"app/a.py\": [\n      {}\n    ]\n  }}\n}}\n",
+            entries.join(",\n      ")
         )
     };
     assert_eq!(
         gate_error(&file(&[entry("xyz", 1)])),
-        "error: uuid-migrate-baseline.json: entry 1 (app/a.py): fingerprint `xyz` is not 16 hex digits\n"
+        "error: uuid-migrate-baseline.json: app/a.py: entry 1: fingerprint `xyz` is not 16 hex digits\n"
     );
     assert_eq!(
         gate_error(&file(&[entry("0123456789abcdef", 0)])),
-        "error: uuid-migrate-baseline.json: entry 1 (app/a.py): count must be at least 1\n"
+        "error: uuid-migrate-baseline.json: app/a.py: entry 1: count must be at least 1\n"
     );
     assert_eq!(
         gate_error(&file(&[
             entry("0123456789abcdef", 1),
             entry("0123456789abcdef", 2)
         ])),
-        "error: uuid-migrate-baseline.json: entry 2 (app/a.py): same path and fingerprint as entry 1 (a bad merge? keep one entry with the sum of the counts)\n"
+        "error: uuid-migrate-baseline.json: app/a.py: entry 2: same fingerprint as entry 1 (a bad merge? keep one entry with the sum of the counts)\n"
     );
-    let missing = "{\"version\": 1, \"tool\": \"t\", \"entries\": [{\"path\": \"a.py\"}]}";
+    let twice = format!(
+        "{{\"version\": 1, \"tool\": \"t\", \"files\": {{\"a.py\": [{}], \"a.py\": []}}}}",
+        entry("0123456789abcdef", 1)
+    );
+    assert_eq!(
+        gate_error(&twice),
+        "error: uuid-migrate-baseline.json: a.py: listed twice (a bad merge? keep one list with the entries of both)\n"
+    );
+    let missing = "{\"version\": 1, \"tool\": \"t\", \"files\": {\"a.py\": [{\"count\": 1}]}}";
     assert_eq!(
         gate_error(missing),
-        "error: uuid-migrate-baseline.json:1:56: malformed baseline: missing field `fingerprint`\n"
+        "error: uuid-migrate-baseline.json:1:59: malformed baseline: missing field `fingerprint`\n"
     );
 }
 
