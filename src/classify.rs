@@ -82,12 +82,12 @@ pub fn classify<'t>(
             .literal_before
             .trim_matches(|c: char| !c.is_alphanumeric())
             .is_empty()
-        {
-            evidence.push(Evidence {
-                name: f.literal_before.clone(),
-                source: NameSource::FstringPrefix,
-            });
-        }
+    {
+        evidence.push(Evidence {
+            name: f.literal_before.clone(),
+            source: NameSource::FstringPrefix,
+        });
+    }
     if let Some((_, prefix)) = &value.concat {
         evidence.push(Evidence {
             name: prefix.clone(),
@@ -106,7 +106,7 @@ pub fn classify<'t>(
     };
     reasons.push(Reason::Shape {
         shape,
-        detail: shape_detail(found.kind, &value, shape),
+        detail: shape_detail(found.kind, &value, shape).to_owned(),
     });
 
     let (name, id_type, stem) = decide_type(&evidence, found, src, config, &mut reasons);
@@ -786,21 +786,22 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
     let mut ctx = Context::default();
     let mut start = consumer;
     if let Some(interp) = p.of(consumer).filter(|p| p.kind() == "interpolation")
-        && let Some(string) = p.of(interp).filter(|s| s.kind() == "string") {
-            start = string;
-            let f = fstring_context(p, string, interp, consumer, src);
-            climb(p, start, src, &mut evidence, &mut ctx);
-            if !f
-                .literal_before
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .is_empty()
-            {
-                evidence.push(Evidence {
-                    name: f.literal_before,
-                    source: NameSource::FstringPrefix,
-                });
-            }
+        && let Some(string) = p.of(interp).filter(|s| s.kind() == "string")
+    {
+        start = string;
+        let f = fstring_context(p, string, interp, consumer, src);
+        climb(p, start, src, &mut evidence, &mut ctx);
+        if !f
+            .literal_before
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .is_empty()
+        {
+            evidence.push(Evidence {
+                name: f.literal_before,
+                source: NameSource::FstringPrefix,
+            });
         }
+    }
     if start.id() == consumer.id() {
         climb(p, start, src, &mut evidence, &mut ctx);
     }

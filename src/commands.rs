@@ -92,6 +92,7 @@ pub fn scan_options(walk: &WalkArgs) -> ScanOptions {
             hidden: walk.hidden,
             follow_links: walk.follow,
         },
+        cache: !walk.no_cache,
     }
 }
 

@@ -84,6 +84,8 @@ pub struct PhaseRule {
 pub struct Config {
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
+    /// Identifies the settings for the result cache: a hash of the file's text.
+    pub fingerprint: String,
     /// Directory that relative globs are matched against.
     pub root: PathBuf,
     pub include: Option<GlobSet>,
@@ -190,9 +192,10 @@ impl Config {
             for name in CONFIG_FILES {
                 let candidate = d.join(name);
                 if candidate.is_file()
-                    && let Some(config) = Config::load(&candidate)? {
-                        return Ok(config);
-                    }
+                    && let Some(config) = Config::load(&candidate)?
+                {
+                    return Ok(config);
+                }
             }
             dir = d.parent();
         }
@@ -231,6 +234,10 @@ impl Config {
             1
         };
         Config::from_raw(raw, Some(path.to_path_buf()), root)
+            .map(|config| Config {
+                fingerprint: text_fingerprint(&text),
+                ..config
+            })
             .map(Some)
             .map_err(|message| ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -315,6 +322,7 @@ impl Config {
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Config {
             source,
+            fingerprint: "default".to_owned(),
             root,
             include,
             exclude,
@@ -352,6 +360,12 @@ impl Config {
             .next()
             .unwrap_or("UnifiedIdGenerator")
     }
+}
+
+fn text_fingerprint(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 fn is_identifier_like(s: &str) -> bool {

@@ -4,6 +4,7 @@
 //! walk -> parse -> sites -> classify -> (report | baseline | fix).
 
 pub mod baseline;
+pub mod cache;
 pub mod classify;
 pub mod cli;
 pub mod commands;

@@ -65,7 +65,9 @@ impl IdType {
 }
 
 /// What the surrounding code needs from the uuid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Shape {
     /// `str(uuid4())`
@@ -143,7 +145,9 @@ impl Area {
 }
 
 /// A call `uuid.uuid4()` or an uncalled reference `default_factory=uuid.uuid4`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SiteKind {
     Call,
@@ -160,7 +164,9 @@ impl SiteKind {
 }
 
 /// Whether the name used at the site was traced to an import of the standard library's uuid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Binding {
     Resolved,
@@ -177,7 +183,7 @@ impl Binding {
 }
 
 /// Where a name came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum NameSource {
     AssignmentTarget,
     AttributeTarget,
@@ -215,7 +221,7 @@ impl NameSource {
 }
 
 /// One piece of evidence behind a judgement, rendered by the report layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Reason {
     Name {
         name: String,
@@ -237,7 +243,7 @@ pub enum Reason {
     NoName,
     Shape {
         shape: Shape,
-        detail: &'static str,
+        detail: String,
     },
     RiskExceptHandler,
     RiskObjectShape,
@@ -340,14 +346,16 @@ impl fmt::Display for Reason {
 }
 
 /// 1-based line and character column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, serde::Deserialize,
+)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
 }
 
 /// The judgements made about a site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Classification {
     pub name: Option<String>,
     pub id_type: IdType,
@@ -362,7 +370,7 @@ pub struct Classification {
 }
 
 /// A byte-range replacement in the original file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
@@ -370,7 +378,7 @@ pub struct Edit {
 }
 
 /// One `uuid4` site with everything known about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Site {
     /// Byte offset of the start of `uuid.uuid4` in the original file bytes.
     pub offset: usize,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tree_sitter::Node;
 
+use crate::cache::{self, Cache};
 use crate::classify::classify;
 use crate::config::Config;
 use crate::fix;
@@ -42,6 +43,8 @@ pub struct ScanResult {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ScanOptions {
     pub walk: WalkOptions,
+    /// Read and write the result cache.
+    pub cache: bool,
 }
 
 /// Scans every Python file under `paths`.
@@ -56,17 +59,31 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions) -> ScanRes
             message: message.clone(),
         })
         .collect();
-    let outcomes: Vec<Result<Option<FileScan>, FileError>> = walked
+    let cache = options.cache.then(|| Cache::open(config));
+    let outcomes: Vec<(
+        Result<Option<FileScan>, FileError>,
+        Option<(String, cache::Entry)>,
+    )> = walked
         .files
         .par_iter()
-        .map(|path| scan_file(path, &display_path(path, &cwd), config))
+        .map(|path| scan_file(path, &display_path(path, &cwd), config, cache.as_ref()))
         .collect();
     let mut files = Vec::new();
-    for outcome in outcomes {
+    let mut updates = Vec::new();
+    for (outcome, update) in outcomes {
+        updates.extend(update);
         match outcome {
             Ok(Some(file)) => files.push(file),
             Ok(None) => {}
             Err(err) => errors.push(err),
+        }
+    }
+    if let Some(cache) = cache {
+        if let Err(message) = cache.save(updates) {
+            errors.push(FileError {
+                display: ".uuid-migrate-cache".to_owned(),
+                message,
+            });
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -105,42 +122,69 @@ pub fn may_contain_site(raw: &[u8]) -> bool {
     })
 }
 
+/// Scans one file, from the cache when it is unchanged; also returns the cache entry to store.
 pub fn scan_file(
     path: &Path,
     display: &str,
     config: &Config,
-) -> Result<Option<FileScan>, FileError> {
+    cache: Option<&Cache>,
+) -> (
+    Result<Option<FileScan>, FileError>,
+    Option<(String, cache::Entry)>,
+) {
     let error = |message: String| FileError {
         display: display.to_owned(),
         message,
     };
-    let metadata = std::fs::metadata(path).map_err(|e| error(io_message(&e)))?;
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return (Err(error(io_message(&e))), None),
+    };
+    let stamp = cache.map(|_| cache::Stamp::new(path, &metadata));
+    let found = |sites: Vec<Site>| {
+        (!sites.is_empty()).then(|| FileScan {
+            path: path.to_path_buf(),
+            display: display.to_owned(),
+            sites,
+        })
+    };
+    if let (Some(cache), Some(stamp)) = (cache, &stamp) {
+        if let Some(sites) = cache.lookup(stamp) {
+            return (Ok(found(sites.to_vec())), None);
+        }
+    }
+    match read_and_analyze(path, &metadata, config) {
+        Ok(sites) => {
+            let update = cache
+                .zip(stamp.as_ref())
+                .and_then(|(c, s)| c.entry(s, &sites));
+            (Ok(found(sites)), update)
+        }
+        Err(message) => (Err(error(message)), None),
+    }
+}
+
+fn read_and_analyze(
+    path: &Path,
+    metadata: &std::fs::Metadata,
+    config: &Config,
+) -> Result<Vec<Site>, String> {
     if metadata.len() > config.max_file_size {
-        return Err(error(format!(
+        return Err(format!(
             "{} bytes is over the {}-byte limit: skipped (raise `max-file-size` to scan it)",
             metadata.len(),
             config.max_file_size
-        )));
-    }
-    let raw = std::fs::read(path).map_err(|e| error(io_message(&e)))?;
-    if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
-        return Err(error(
-            "binary file (contains NUL bytes): not Python source".to_owned(),
         ));
     }
+    let raw = std::fs::read(path).map_err(|e| io_message(&e))?;
+    if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
+        return Err("binary file (contains NUL bytes): not Python source".to_owned());
+    }
     if !may_contain_site(&raw) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let source = SourceFile::decode(raw).map_err(|e| error(e.to_string()))?;
-    let sites = analyze(&source, &config.relative(path), config).map_err(error)?;
-    if sites.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(FileScan {
-        path: path.to_path_buf(),
-        display: display.to_owned(),
-        sites,
-    }))
+    let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
+    analyze(&source, &config.relative(path), config)
 }
 
 fn io_message(err: &std::io::Error) -> String {
@@ -270,9 +314,10 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
     let mut end = stmt.end_byte();
     let mut cursor = stmt.walk();
     if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind() == "block")
-        && body.start_byte() > node.end_byte() {
-            end = body.start_byte();
-        }
+        && body.start_byte() > node.end_byte()
+    {
+        end = body.start_byte();
+    }
     let text = String::from_utf8_lossy(&src[stmt.start_byte()..end]);
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     squeezed

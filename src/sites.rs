@@ -49,12 +49,12 @@ struct Scope {
 /// on every call, which costs more than the whole analysis on wide files.
 #[derive(Debug)]
 pub struct Parents<'t> {
-    map: HashMap<usize, Node<'t>>,
+    map: rustc_hash::FxHashMap<usize, Node<'t>>,
 }
 
 impl<'t> Parents<'t> {
     pub fn new(tree: &'t Tree) -> Self {
-        let mut map = HashMap::new();
+        let mut map = rustc_hash::FxHashMap::default();
         let mut cursor = tree.walk();
         let mut stack = vec![tree.root_node()];
         while let Some(node) = stack.pop() {
@@ -103,9 +103,10 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let mut imports = Vec::new();
     for ident in identifier_occurrences(root, src, "uuid") {
         if let Some(import) = enclosing_import(&parents, ident)
-            && seen_imports.insert(import.id()) {
-                imports.extend(collect_imports(import, src));
-            }
+            && seen_imports.insert(import.id())
+        {
+            imports.extend(collect_imports(import, src));
+        }
     }
     let mut interesting: Vec<String> = imports.iter().map(|(name, _, _)| name.clone()).collect();
     interesting.push("uuid".to_owned());
@@ -448,9 +449,10 @@ impl ScopeModel {
                         .and_then(|m| summarize(m.bindings.get(name)?));
                 }
                 if (first || kind != ScopeKind::Class)
-                    && let Some(bounds) = info.bindings.get(name) {
-                        return summarize(bounds);
-                    }
+                    && let Some(bounds) = info.bindings.get(name)
+                {
+                    return summarize(bounds);
+                }
             }
             if kind == ScopeKind::Module {
                 return None;
@@ -541,9 +543,10 @@ pub fn scope_path<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut current = p.of(node);
     while let Some(n) = current {
         if matches!(n.kind(), "function_definition" | "class_definition")
-            && let Some(name) = n.child_by_field_name("name") {
-                names.push(node_text(name, src));
-            }
+            && let Some(name) = n.child_by_field_name("name")
+        {
+            names.push(node_text(name, src));
+        }
         current = p.of(n);
     }
     if names.is_empty() {

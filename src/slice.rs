@@ -13,14 +13,14 @@ use crate::config::Config;
 
 /// One logical line: a statement or a block header, possibly spanning physical lines.
 #[derive(Debug, Clone)]
-struct LogicalLine {
+struct LogicalLine<'a> {
     /// Offset of the physical line start (indentation included).
     start: usize,
     /// Offset just past the newline that ends the logical line.
     end: usize,
     indent: usize,
     /// The first word (`def`, `class`, `else`, `@`, an identifier...).
-    first: String,
+    first: &'a str,
     /// Ends with `:` outside brackets: opens an indented block.
     opener: bool,
     /// Index of the enclosing block header.
@@ -29,7 +29,7 @@ struct LogicalLine {
 
 /// Splits `text` into logical lines; `None` when the text is not plainly tokenizable
 /// (unterminated string, unbalanced brackets): then the whole file is parsed.
-fn logical_lines(text: &str) -> Option<Vec<LogicalLine>> {
+fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
     let b = text.as_bytes();
     let mut lines: Vec<LogicalLine> = Vec::new();
     let mut i = 0;
@@ -67,7 +67,7 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine>> {
             }
             _ => {}
         }
-        let first = first_word(&b[i..]);
+        let first = first_word(&text[i..]);
         let mut depth: i32 = 0;
         let mut last_significant = 0u8;
         loop {
@@ -116,8 +116,11 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine>> {
                 }
                 b' ' | b'\t' | b'\x0c' => i += 1,
                 _ => {
-                    last_significant = c;
                     i += 1;
+                    while i < b.len() && !SPECIAL[b[i] as usize] {
+                        i += 1;
+                    }
+                    last_significant = b[i - 1];
                 }
             }
         }
@@ -155,16 +158,28 @@ fn next_line(b: &[u8], mut i: usize) -> usize {
     i + 1
 }
 
-fn first_word(b: &[u8]) -> String {
-    if b.first() == Some(&b'@') {
-        return "@".to_owned();
+fn first_word(text: &str) -> &str {
+    if text.starts_with('@') {
+        return "@";
     }
-    let end = b
-        .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-        .unwrap_or(b.len());
-    String::from_utf8_lossy(&b[..end]).into_owned()
+    let end = text
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
+        .unwrap_or(text.len());
+    &text[..end]
 }
+
+/// Bytes the tokenizer must look at; runs of other bytes are skipped at once.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"#\\\n\r'\"()[]{} \t\x0c";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Skips a string literal starting at the quote `b[i]`; returns the offset after it.
 fn skip_string(b: &[u8], i: usize) -> Option<usize> {
@@ -256,7 +271,7 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
 /// Adds what makes the chosen lines parse as they do in the whole file: the headers of
 /// enclosing blocks, the opening clause of an `elif`/`else`/`except`/`finally`, a body for every
 /// header, and the definition under a decorator.
-fn close_structure(lines: &[LogicalLine], include: &mut [bool]) {
+fn close_structure(lines: &[LogicalLine<'_>], include: &mut [bool]) {
     let mut work: Vec<usize> = (0..lines.len()).filter(|&i| include[i]).collect();
     let add = |i: usize, include: &mut [bool], work: &mut Vec<usize>| {
         if !include[i] {
@@ -269,7 +284,7 @@ fn close_structure(lines: &[LogicalLine], include: &mut [bool]) {
         if let Some(parent) = line.parent {
             add(parent, include, &mut work);
         }
-        if CONTINUATION_CLAUSES.contains(&line.first.as_str()) {
+        if CONTINUATION_CLAUSES.contains(&line.first) {
             // Walk back over the sibling clauses to the statement's opening clause: all of
             // them are kept (`try`/`except`/`else` is only valid whole).
             for j in (0..i).rev() {
@@ -278,7 +293,7 @@ fn close_structure(lines: &[LogicalLine], include: &mut [bool]) {
                 }
                 if lines[j].indent == line.indent && lines[j].opener {
                     add(j, include, &mut work);
-                    if !CONTINUATION_CLAUSES.contains(&lines[j].first.as_str()) {
+                    if !CONTINUATION_CLAUSES.contains(&lines[j].first) {
                         break;
                     }
                 }

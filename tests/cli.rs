@@ -317,3 +317,66 @@ fn usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("low"));
 }
+
+#[test]
+fn cache_gives_the_same_answer_and_notices_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("uuid-migrate.toml"), "").unwrap();
+    let file = root.join("app.py");
+    std::fs::write(&file, "import uuid\nrequest_id = str(uuid.uuid4())\n").unwrap();
+    // Old enough that the cache trusts its timestamp.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let out = tool()
+            .current_dir(root)
+            .args(["scan", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let cold = json(&[]);
+    assert!(
+        root.join(".uuid-migrate-cache").is_dir(),
+        "the first run writes the cache"
+    );
+    let warm = json(&[]);
+    assert_eq!(cold, warm);
+    assert_eq!(warm["summary"]["sites"], 1);
+
+    std::fs::write(
+        &file,
+        "import uuid\nrequest_id = str(uuid.uuid4())\ntrace_id = str(uuid.uuid4())\n",
+    )
+    .unwrap();
+    assert_eq!(
+        json(&[])["summary"]["sites"],
+        2,
+        "an edited file is scanned again"
+    );
+    assert_eq!(json(&["--no-cache"])["summary"]["sites"], 2);
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("uuid-migrate.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("a.py"),
+        "import uuid\nx = str(uuid.uuid4())\n",
+    )
+    .unwrap();
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache"])
+        .assert()
+        .code(1);
+    assert!(!dir.path().join(".uuid-migrate-cache").exists());
+}

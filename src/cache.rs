@@ -1,0 +1,141 @@
+//! A result cache, like ruff's: a second scan of an unchanged tree costs about what the walk
+//! costs. One file per configuration under `.uuid-migrate-cache/` in the project root, keyed by
+//! path; an entry is used only when the file's size and modification time are unchanged.
+//! Entries for files modified in the two seconds before the run are not stored (their
+//! timestamp could hide a second edit). Writes go through a temporary file and a rename, so
+//! concurrent runs never see a half-written cache; the last writer wins, and a stale entry is
+//! only ever a miss.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::config::Config;
+use crate::model::Site;
+
+const DIR: &str = ".uuid-migrate-cache";
+/// Bumped whenever the analysis changes what it reports for the same input.
+const FORMAT: u32 = 1;
+/// Changes with every change to the analysis code (see build.rs).
+const BUILD_ID: &str = env!("UUID_MIGRATE_BUILD_ID");
+const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    len: u64,
+    mtime_ns: u128,
+    sites: Vec<Site>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    version: String,
+    entries: HashMap<String, Entry>,
+}
+
+/// The cache of one run.
+#[derive(Debug)]
+pub struct Cache {
+    file: PathBuf,
+    entries: HashMap<String, Entry>,
+    started: SystemTime,
+}
+
+/// The key and freshness of one file, from its metadata.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    key: String,
+    len: u64,
+    mtime_ns: Option<u128>,
+}
+
+impl Stamp {
+    pub fn new(path: &Path, metadata: &std::fs::Metadata) -> Stamp {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        Stamp {
+            key: absolute.to_string_lossy().into_owned(),
+            len: metadata.len(),
+            mtime_ns: metadata
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos()),
+        }
+    }
+}
+
+impl Cache {
+    /// Opens the cache for this configuration; a missing, unreadable or outdated cache is empty.
+    pub fn open(config: &Config) -> Cache {
+        let root = match &config.source {
+            Some(_) => config.root.clone(),
+            None => std::env::current_dir().unwrap_or_default(),
+        };
+        let file = root
+            .join(DIR)
+            .join(format!("scan-{}.bin", config.fingerprint));
+        let entries = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
+            .filter(|stored| stored.format == FORMAT && stored.version == BUILD_ID)
+            .map(|stored| stored.entries)
+            .unwrap_or_default();
+        Cache {
+            file,
+            entries,
+            started: SystemTime::now(),
+        }
+    }
+
+    /// The cached sites of a file whose size and modification time are unchanged.
+    pub fn lookup(&self, stamp: &Stamp) -> Option<&[Site]> {
+        let entry = self.entries.get(&stamp.key)?;
+        (Some(entry.mtime_ns) == stamp.mtime_ns && entry.len == stamp.len)
+            .then_some(entry.sites.as_slice())
+    }
+
+    /// An entry to store for a file, unless its timestamp is too recent to trust.
+    pub fn entry(&self, stamp: &Stamp, sites: &[Site]) -> Option<(String, Entry)> {
+        let mtime_ns = stamp.mtime_ns?;
+        let started = self.started.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        if mtime_ns + RACY_WINDOW.as_nanos() >= started {
+            return None;
+        }
+        Some((
+            stamp.key.clone(),
+            Entry {
+                len: stamp.len,
+                mtime_ns,
+                sites: sites.to_vec(),
+            },
+        ))
+    }
+
+    /// Stores the new entries; a failure to write is reported, never fatal.
+    pub fn save(mut self, updates: Vec<(String, Entry)>) -> Result<(), String> {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        self.entries.extend(updates);
+        let stored = Stored {
+            format: FORMAT,
+            version: BUILD_ID.to_owned(),
+            entries: self.entries,
+        };
+        let bytes = postcard::to_allocvec(&stored).map_err(|e| e.to_string())?;
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        let describe =
+            |e: std::io::Error| format!("{}: cannot write the cache: {e}", dir.display());
+        std::fs::create_dir_all(dir).map_err(describe)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# Created by uuid-migrate.\n*\n").map_err(describe)?;
+        }
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(describe)?;
+        std::io::Write::write_all(&mut temp, &bytes).map_err(describe)?;
+        temp.persist(&self.file).map_err(|e| describe(e.error))?;
+        Ok(())
+    }
+}
