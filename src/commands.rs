@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::baseline;
 use crate::cli::{ColorChoice, Command, FilterArgs, Format, ScanArgs, WalkArgs};
 use crate::config::Config;
+use crate::report::progress::TerminalProgress;
 use crate::report::{self, Filter, Report, text};
-use crate::scan::{ScanOptions, ScanResult, scan};
+use crate::scan::{Progress, ScanOptions, ScanResult, scan};
 use crate::walk::WalkOptions;
 
 /// The process exit status.
@@ -85,7 +86,7 @@ pub fn load_config(walk: &WalkArgs) -> anyhow::Result<Config> {
     }
 }
 
-pub fn scan_options(walk: &WalkArgs) -> ScanOptions {
+pub fn scan_options(walk: &WalkArgs) -> ScanOptions<'static> {
     ScanOptions {
         walk: WalkOptions {
             no_ignore: walk.no_ignore,
@@ -93,12 +94,19 @@ pub fn scan_options(walk: &WalkArgs) -> ScanOptions {
             follow_links: walk.follow,
         },
         cache: !walk.no_cache,
+        progress: None,
     }
 }
 
 /// Runs the pipeline over the paths of a command.
+/// A progress bar is drawn on stderr when it is a terminal.
 pub fn run_scan(walk: &WalkArgs, config: &Config) -> ScanResult {
-    scan(&paths_of(walk), config, scan_options(walk))
+    let progress = TerminalProgress::new();
+    let options = ScanOptions {
+        progress: progress.as_ref().map(|p| p as &dyn Progress),
+        ..scan_options(walk)
+    };
+    scan(&paths_of(walk), config, options)
 }
 
 pub fn filter_of(args: &FilterArgs) -> Filter {

@@ -40,15 +40,24 @@ pub struct ScanResult {
     pub errors: Vec<FileError>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ScanOptions {
+#[derive(Clone, Copy, Default)]
+pub struct ScanOptions<'a> {
     pub walk: WalkOptions,
     /// Read and write the result cache.
     pub cache: bool,
+    /// Told how far the scan is (a progress bar on a terminal).
+    pub progress: Option<&'a dyn Progress>,
+}
+
+/// Receives the progress of a scan; implemented by the report layer.
+pub trait Progress: Sync {
+    fn start(&self, files: usize);
+    fn file_done(&self);
+    fn finish(&self);
 }
 
 /// Scans every Python file under `paths`.
-pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions) -> ScanResult {
+pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> ScanResult {
     let walked = walk(paths, config, options.walk);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut errors: Vec<FileError> = walked
@@ -60,6 +69,9 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions) -> ScanRes
         })
         .collect();
     let cache = options.cache.then(|| Cache::open(config));
+    if let Some(progress) = options.progress {
+        progress.start(walked.files.len());
+    }
     let outcomes: Vec<(
         Result<Option<FileScan>, FileError>,
         Option<(String, cache::Entry)>,

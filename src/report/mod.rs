@@ -3,6 +3,7 @@
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod progress;
 pub mod sarif;
 pub mod text;
 
