@@ -380,3 +380,20 @@ fn no_cache_writes_nothing() {
         .code(1);
     assert!(!dir.path().join(".uuid-migrate-cache").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_once_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("pkg");
+    std::fs::create_dir(&sub).unwrap();
+    std::os::unix::fs::symlink("..", sub.join("back")).unwrap();
+    std::fs::write(sub.join("m.py"), "import uuid\nrequest_id = str(uuid.uuid4())\n").unwrap();
+    tool()
+        .args(["scan", "--no-cache", "-L"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("Found 1 site"))
+        .stderr(predicate::str::contains("symbolic link loop"));
+}
