@@ -460,6 +460,19 @@ fn climb<'t>(
                         ctx.annotated_str_field = true;
                     }
                     evidence.push(Evidence { name, source });
+                    // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
+                    let on_self = parent
+                        .child_by_field_name("left")
+                        .and_then(|l| l.child_by_field_name("object"))
+                        .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
+                    if on_self || in_class {
+                        if let Some(class) = enclosing_class_name(p, parent, src) {
+                            evidence.push(Evidence {
+                                name: class,
+                                source: NameSource::Container,
+                            });
+                        }
+                    }
                 }
                 break;
             }
@@ -589,6 +602,19 @@ fn enclosing_function_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> O
             "lambda" | "class_definition" => return None,
             _ => current = p.of(n),
         }
+    }
+    None
+}
+
+fn enclosing_class_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
+    let mut current = p.of(node);
+    while let Some(n) = current {
+        if n.kind() == "class_definition" {
+            return n
+                .child_by_field_name("name")
+                .map(|name| node_text(name, src).to_owned());
+        }
+        current = p.of(n);
     }
     None
 }
