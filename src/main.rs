@@ -25,10 +25,11 @@ fn main() -> ExitCode {
     if let Err(err) = stdout
         .write_all(output.stdout.as_bytes())
         .and_then(|()| stdout.flush())
-        && err.kind() != std::io::ErrorKind::BrokenPipe {
-            let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
-            return ExitCode::from(Exit::Error as u8);
-        }
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");
+        return ExitCode::from(Exit::Error as u8);
+    }
     let _ = std::io::stderr().write_all(output.stderr.as_bytes());
     ExitCode::from(output.exit as u8)
 }

@@ -388,7 +388,11 @@ fn symlink_loops_are_reported_once_and_the_run_goes_on() {
     let sub = dir.path().join("pkg");
     std::fs::create_dir(&sub).unwrap();
     std::os::unix::fs::symlink("..", sub.join("back")).unwrap();
-    std::fs::write(sub.join("m.py"), "import uuid\nrequest_id = str(uuid.uuid4())\n").unwrap();
+    std::fs::write(
+        sub.join("m.py"),
+        "import uuid\nrequest_id = str(uuid.uuid4())\n",
+    )
+    .unwrap();
     tool()
         .args(["scan", "--no-cache", "-L"])
         .arg(dir.path())
