@@ -1,7 +1,8 @@
 //! Byte edits on the file's original bytes: encoding the replacement text, sorting, skipping
 //! overlaps, applying, and the re-parse guard's measure of how badly a text parses.
 
-use tree_sitter::{Node, Tree};
+use std::cell::RefCell;
+use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use crate::parse::{SourceFile, TextEncoding};
 
@@ -92,6 +93,79 @@ pub fn damage(tree: &Tree) -> ParseDamage {
     damage
 }
 
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// The tree of `new_text`, re-parsed incrementally from `old_tree` (the tree of the text that
+/// `edits` turned into `new_text`): only the edited statements are parsed again, and the result
+/// is the tree a full parse would give. `None` when the edits are not in text offsets (a legacy
+/// encoding) or tree-sitter gives up; the caller then parses in full.
+pub fn reparse(
+    old_tree: &Tree,
+    old: &SourceFile,
+    edits: &[ByteEdit],
+    new_text: &str,
+) -> Option<Tree> {
+    if old.encoding != TextEncoding::Utf8 {
+        return None;
+    }
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', new_text.as_bytes()).map(|i| i + 1))
+        .collect();
+    let point = |offset: usize| {
+        let row = starts.partition_point(|&s| s <= offset) - 1;
+        Point {
+            row,
+            column: offset - starts[row],
+        }
+    };
+    let mut tree = old_tree.clone();
+    let mut delta: isize = 0;
+    for edit in edits {
+        let start = edit.start.checked_sub(old.bom)?;
+        let end = edit.end.checked_sub(old.bom)?;
+        let start_byte = start.checked_add_signed(delta)?;
+        let start_position = point(start_byte);
+        let old_end_position = advance(start_position, &old.text.as_bytes()[start..end]);
+        let new_end_byte = start_byte + edit.bytes.len();
+        tree.edit(&InputEdit {
+            start_byte,
+            old_end_byte: start_byte + (end - start),
+            new_end_byte,
+            start_position,
+            old_end_position,
+            new_end_position: point(new_end_byte),
+        });
+        delta += edit.bytes.len() as isize - (end - start) as isize;
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .expect("tree-sitter-python grammar is compatible with the linked tree-sitter");
+            parser
+        });
+        parser.parse(new_text, Some(&tree))
+    })
+}
+
+/// The position after `bytes`, starting at `from`.
+fn advance(from: Point, bytes: &[u8]) -> Point {
+    match memchr::memrchr(b'\n', bytes) {
+        Some(last) => Point {
+            row: from.row + memchr::memchr_iter(b'\n', bytes).count(),
+            column: bytes.len() - last - 1,
+        },
+        None => Point {
+            row: from.row,
+            column: from.column + bytes.len(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +202,33 @@ mod tests {
             SourceFile::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n".to_vec()).unwrap();
         assert_eq!(encode(&source, "caf\u{e9}").unwrap(), b"caf\xe9");
         assert!(encode(&source, "\u{4e2d}").is_err());
+    }
+
+    #[test]
+    fn incremental_reparse_equals_a_full_parse() {
+        let old = SourceFile::decode(
+            "\u{feff}import uuid\n\ndef f():\n    return str(uuid.uuid4())  # x\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        let tree = crate::parse::parse(&old.text, None).unwrap();
+        let at = old
+            .raw
+            .windows(17)
+            .position(|w| w == b"str(uuid.uuid4())")
+            .unwrap();
+        let edits = vec![
+            edit(3, 14, "from m import G\nimport os\n"),
+            edit(at, at + 17, "G.make(\"x\")"),
+        ];
+        let new = SourceFile::decode(apply(&old.raw, &edits)).unwrap();
+        let incremental = reparse(&tree, &old, &edits, &new.text).unwrap();
+        let full = crate::parse::parse(&new.text, None).unwrap();
+        assert_eq!(
+            incremental.root_node().to_sexp(),
+            full.root_node().to_sexp()
+        );
+        assert!(!incremental.root_node().has_error());
     }
 }

@@ -101,17 +101,6 @@ pub fn plan(
     Ok(edits)
 }
 
-/// Walks the tree depth-first; `f` returns whether to descend into a node.
-fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
-    if f(node) {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
-        for child in children {
-            visit(child, f);
-        }
-    }
-}
-
 fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -281,26 +270,35 @@ fn removals(
     let root = tree.root_node();
     let unused: BTreeSet<&String> = rewritten_names
         .iter()
-        .filter(|name| !still_used(root, src, name, replaced))
+        .filter(|name| !still_used(root, text, name, replaced))
         .collect();
     if unused.is_empty() {
         return Vec::new();
     }
-    let mut edits = Vec::new();
-    visit(root, &mut |node| {
-        let items = match node.kind() {
-            "import_statement" => import_items(node),
-            "import_from_statement"
-                if node
-                    .child_by_field_name("module_name")
-                    .is_some_and(|m| squeeze(node_text(m, src)) == "uuid") =>
-            {
-                import_items(node)
-            }
-            "import_from_statement" | "future_import_statement" => return false,
-            _ => return !node.is_error(),
+    // Every import of uuid names `uuid` in its text.
+    let mut statements: Vec<Node<'_>> = Vec::new();
+    for at in memchr::memmem::find_iter(src, b"uuid") {
+        let Some(stmt) = root
+            .descendant_for_byte_range(at, at + 4)
+            .and_then(enclosing_import)
+        else {
+            continue;
         };
-        let from = node.kind() == "import_from_statement";
+        if statements.last().is_none_or(|s| s.id() != stmt.id()) {
+            statements.push(stmt);
+        }
+    }
+    let mut edits = Vec::new();
+    for stmt in statements {
+        let from = stmt.kind() == "import_from_statement";
+        if from
+            && !stmt
+                .child_by_field_name("module_name")
+                .is_some_and(|m| squeeze(node_text(m, src)) == "uuid")
+        {
+            continue;
+        }
+        let items = import_items(stmt);
         let remove: Vec<bool> = items
             .iter()
             .map(|&item| {
@@ -313,43 +311,72 @@ fn removals(
                 binds_uuid && unused.contains(&local)
             })
             .collect();
-        edits.extend(remove_items(text, node, &items, &remove, insertion));
-        false
-    });
+        edits.extend(remove_items(text, stmt, &items, &remove, insertion));
+    }
     edits
 }
 
+/// The `import` or `from ... import` statement a node is part of; none inside an error region.
+fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = Some(node);
+    while let Some(n) = current {
+        match n.kind() {
+            "import_statement" | "import_from_statement" => {
+                return (!n.has_error()).then_some(n);
+            }
+            "block" | "module" | "ERROR" => return None,
+            _ => current = n.parent(),
+        }
+    }
+    None
+}
+
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
 /// Whether `name` is still read, after the site edits, anywhere outside import statements
-/// (conservatively: any identifier with that text but attribute and keyword names, an equal
-/// string, or an error region that mentions it).
-fn still_used(root: Node<'_>, src: &[u8], name: &str, replaced: Replaced<'_>) -> bool {
-    let mut used = false;
-    visit(root, &mut |node| {
-        if used || replaced(node.start_byte(), node.end_byte()) {
-            return false;
+/// (conservatively: any identifier with that text but attribute and keyword names, a string
+/// equal to it (`__all__`), or a mention inside an error region).
+fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) -> bool {
+    let src = text.as_bytes();
+    for at in memchr::memmem::find_iter(src, name.as_bytes()) {
+        let end = at + name.len();
+        let whole_word = (at == 0 || !is_identifier_byte(src[at - 1]))
+            && src.get(end).is_none_or(|&b| !is_identifier_byte(b));
+        if !whole_word || replaced(at, end) {
+            continue;
         }
+        let Some(node) = root.descendant_for_byte_range(at, end) else {
+            continue;
+        };
+        let mut in_import = false;
+        let mut in_error = false;
+        let mut current = Some(node);
+        while let Some(n) = current {
+            match n.kind() {
+                "import_statement" | "import_from_statement" | "future_import_statement" => {
+                    in_import = true;
+                }
+                "ERROR" => in_error = true,
+                _ => {}
+            }
+            current = n.parent();
+        }
+        if in_error {
+            return true;
+        }
+        if in_import {
+            continue;
+        }
+        let exact = node.start_byte() == at && node.end_byte() == end;
         match node.kind() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => false,
-            "identifier" => {
-                if node_text(node, src) == name && !is_name_only(node) {
-                    used = true;
-                }
-                false
-            }
-            "string_content" => {
-                if node_text(node, src) == name {
-                    used = true;
-                }
-                false
-            }
-            "ERROR" if node_text(node, src).contains(name) => {
-                used = true;
-                false
-            }
-            _ => true,
+            "identifier" if exact && !is_name_only(node) => return true,
+            "string_content" if exact => return true,
+            _ => {}
         }
-    });
-    used
+    }
+    false
 }
 
 /// An identifier that names an attribute or a keyword, not a variable.

@@ -214,7 +214,10 @@ pub fn rewrite_source(
         .collect();
     let before = Before {
         damage: damage(&tree),
-        resolved_sites: resolved_sites(&tree, &source.text),
+        resolved_sites: sites
+            .iter()
+            .filter(|s| s.binding == Binding::Resolved)
+            .count(),
     };
     let result = apply_with_imports(
         &source,
@@ -281,6 +284,7 @@ fn apply_with_imports(
         edits.iter().any(|e| e.start <= start && end <= e.end)
     };
     let import_edits = imports::plan(tree, &source.text, config, add_generator, names, &replaced)?;
+    let removes_imports = import_edits.iter().any(|e| e.content.is_empty());
     let mut all = edits.clone();
     for edit in import_edits {
         all.push(ByteEdit {
@@ -297,7 +301,20 @@ fn apply_with_imports(
     let bytes = apply(&source.raw, &all);
     let result = SourceFile::decode(bytes.clone())
         .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
-    let tree = parse(&result.text, budget).map_err(|e| e.to_string())?;
+    let tree = match apply::reparse(tree, source, &all, &result.text) {
+        Some(tree) => {
+            #[cfg(debug_assertions)]
+            if let Ok(full) = parse(&result.text, budget) {
+                debug_assert_eq!(
+                    tree.root_node().to_sexp(),
+                    full.root_node().to_sexp(),
+                    "an incremental re-parse differs from a full parse"
+                );
+            }
+            tree
+        }
+        None => parse(&result.text, budget).map_err(|e| e.to_string())?,
+    };
     let after = damage(&tree);
     if after.errors > before.damage.errors {
         return Err(format!(
@@ -305,7 +322,9 @@ fn apply_with_imports(
             after.first_line.unwrap_or(1)
         ));
     }
-    if resolved_sites(&tree, &result.text) != before.resolved_sites.saturating_sub(sites) {
+    if removes_imports
+        && resolved_sites(&tree, &result.text) != before.resolved_sites.saturating_sub(sites)
+    {
         return Err(
             "a uuid4 site left in the file would lose its import: not rewritten".to_owned(),
         );
