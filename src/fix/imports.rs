@@ -291,11 +291,10 @@ fn removals(
     let mut edits = Vec::new();
     for stmt in statements {
         let from = stmt.kind() == "import_from_statement";
-        if from
-            && !stmt
-                .child_by_field_name("module_name")
-                .is_some_and(|m| squeeze(node_text(m, src)) == "uuid")
-        {
+        let from_uuid = stmt
+            .child_by_field_name("module_name")
+            .is_some_and(|m| squeeze(node_text(m, src)) == "uuid");
+        if from && !from_uuid {
             continue;
         }
         let items = import_items(stmt);
