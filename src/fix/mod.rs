@@ -166,6 +166,7 @@ pub fn rewrite_source(
             prefix,
             rel_path,
             config,
+            budget,
             &mut planned,
             &mut manual,
         );
@@ -348,11 +349,18 @@ fn plan_unknown(
     prefix: &str,
     rel_path: &Path,
     config: &Config,
+    budget: Option<Duration>,
     planned: &mut Vec<(usize, crate::model::Edit)>,
     manual: &mut Vec<ManualSite>,
 ) {
     let src = source.text.as_bytes();
     let mut missing: BTreeSet<usize> = wanted.iter().copied().collect();
+    // The statements that matter, parsed alone, as `scan` does: the same classification, faster.
+    let sliced = crate::slice::plan(&source.text, config)
+        .filter(|ranges| !ranges.is_empty())
+        .and_then(|ranges| crate::parse::parse_ranges(&source.text, &ranges, budget).ok())
+        .filter(|t| !t.root_node().has_error());
+    let tree = sliced.as_ref().unwrap_or(tree);
     for found in crate::sites::find_sites(tree, &source.text) {
         let offset = source.raw_offset(found.node.start_byte());
         let Some(&index) = missing.iter().find(|&&i| sites[i].offset == offset) else {
@@ -611,6 +619,19 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generators_own_module_is_never_rewritten() {
+        let raw = b"import uuid\n\ndef new_session_id():\n    return str(uuid.uuid4())\n".to_vec();
+        let options = RewriteOptions::default();
+        let own = Path::new("shared/id_generation/unified_id_generator.py");
+        let outcome = rewrite_source(raw.clone(), own, &Config::default(), &options).unwrap();
+        assert!(outcome.rewritten.is_none());
+        assert_eq!(outcome.manual.len(), 1);
+        let other = Path::new("services/ids.py");
+        let outcome = rewrite_source(raw, other, &Config::default(), &options).unwrap();
+        assert_eq!(outcome.sites_rewritten, 1);
+    }
 
     #[test]
     fn write_back_skips_a_file_changed_since_it_was_read() {
