@@ -304,8 +304,12 @@ fn apply_with_imports(
         .map_err(|e| format!("the rewritten file would not decode: {e}"))?;
     let tree = match apply::reparse(tree, source, &all, &result.text) {
         Some(tree) => {
+            // Debug builds (the tests) check the incremental tree against a full parse; only
+            // for files of ordinary size, to keep the test suite fast.
             #[cfg(debug_assertions)]
-            if let Ok(full) = parse(&result.text, budget) {
+            if result.text.len() < 32 * 1024
+                && let Ok(full) = parse(&result.text, budget)
+            {
                 debug_assert_eq!(
                     tree.root_node().to_sexp(),
                     full.root_node().to_sexp(),
