@@ -11,7 +11,7 @@ mod imports;
 mod plan;
 mod summary;
 
-pub use plan::{free_quote, is_valid_prefix, plan_edit};
+pub use plan::{is_valid_prefix, plan_edit};
 
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -145,10 +145,7 @@ pub fn rewrite_source(
             )),
         }
     }
-    let mut outcome = FileRewrite {
-        original: Vec::new(),
-        ..FileRewrite::default()
-    };
+    let mut outcome = FileRewrite::default();
     if planned.is_empty() && unknown.is_empty() {
         outcome.manual = manual;
         outcome.original = source.raw;

@@ -167,7 +167,7 @@ fn lambda_needs_no_parens(parent: Node<'_>) -> bool {
 /// A quote character that Python 3.8–3.11 accepts at `node`: not the quote of any enclosing
 /// single-quoted string; `"` first, and one that no enclosing string uses at all before one
 /// that only encloses as a triple quote (`f"""{f'''{"x"}'''}"""` is legal).
-pub fn free_quote(node: Node<'_>, src: &[u8]) -> Option<char> {
+fn free_quote(node: Node<'_>, src: &[u8]) -> Option<char> {
     let mut single = Vec::new();
     let mut triple = Vec::new();
     let mut current = Some(node);
