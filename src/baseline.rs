@@ -725,7 +725,7 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
         Exit::Clean
     };
     Ok(Output {
-        stdout: String::new(),
+        stdout: Vec::new(),
         stderr,
         exit,
     })

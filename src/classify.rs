@@ -211,7 +211,14 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                     let is_str = call
                         .and_then(|c| c.child_by_field_name("function"))
                         .is_some_and(|f| node_text(f, src) == "str");
-                    if is_str && parent.named_child_count() == 1 {
+                    let arguments = {
+                        let mut cursor = parent.walk();
+                        parent
+                            .named_children(&mut cursor)
+                            .filter(|c| c.kind() != "comment")
+                            .count()
+                    };
+                    if is_str && arguments == 1 {
                         shape = Shape::String;
                         node = call.expect("checked above");
                         continue;
@@ -253,6 +260,15 @@ fn prefix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<Option<usize>> {
         .filter(|c| !c.is_whitespace())
         .collect();
     let (start, rest) = text.split_once(':')?;
+    if rest.is_empty() {
+        // `[-N:]` keeps the last N characters.
+        if let Some(len) = start
+            .strip_prefix('-')
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            return Some(Some(len));
+        }
+    }
     if !(start.is_empty() || start == "0") || rest.contains(':') {
         return Some(None);
     }
@@ -465,13 +481,13 @@ fn climb<'t>(
                         .child_by_field_name("left")
                         .and_then(|l| l.child_by_field_name("object"))
                         .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
-                    if on_self || in_class {
-                        if let Some(class) = enclosing_class_name(p, parent, src) {
-                            evidence.push(Evidence {
-                                name: class,
-                                source: NameSource::Container,
-                            });
-                        }
+                    if (on_self || in_class)
+                        && let Some(class) = enclosing_class_name(p, parent, src)
+                    {
+                        evidence.push(Evidence {
+                            name: class,
+                            source: NameSource::Container,
+                        });
                     }
                 }
                 break;
@@ -739,7 +755,7 @@ fn decide_type(
                 let stem = if e.source == NameSource::Container {
                     abbreviate(&[word], config)
                 } else {
-                    stem_of(&words, e.source, config)
+                    stem_of(&words, config)
                 };
                 return (name, id_type, stem);
             }
@@ -847,14 +863,16 @@ const FACTORY_VERBS: [&str; 10] = [
     "generate", "gen", "make", "create", "build", "get", "next", "allocate", "mint", "issue",
 ];
 
-fn stem_of(words: &[String], source: NameSource, config: &Config) -> Option<String> {
-    let skip_verbs = source == NameSource::ReturningFunction;
-    let meaningful: Vec<String> = words
+fn stem_of(words: &[String], config: &Config) -> Option<String> {
+    let mut meaningful: Vec<String> = words
         .iter()
-        .skip_while(|w| skip_verbs && FACTORY_VERBS.contains(&w.as_str()))
         .filter(|w| !config.noise_words.contains(w))
         .cloned()
         .collect();
+    // `generate_connection_id`, `make_request_id = lambda: ...` name a connection, a request.
+    while meaningful.len() > 1 && FACTORY_VERBS.contains(&meaningful[0].as_str()) {
+        meaningful.remove(0);
+    }
     abbreviate(&meaningful, config)
 }
 

@@ -26,7 +26,8 @@ pub enum Exit {
 /// What a command wants printed, and how the process ends.
 #[derive(Debug)]
 pub struct Output {
-    pub stdout: String,
+    /// Bytes, not text: a diff of a legacy-encoded file is not UTF-8.
+    pub stdout: Vec<u8>,
     pub stderr: String,
     pub exit: Exit,
 }
@@ -34,7 +35,7 @@ pub struct Output {
 impl Output {
     fn error(message: impl std::fmt::Display) -> Output {
         Output {
-            stdout: String::new(),
+            stdout: Vec::new(),
             stderr: format!("error: {message}\n"),
             exit: Exit::Error,
         }
@@ -56,7 +57,7 @@ fn completions(shell: clap_complete::Shell) -> Output {
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "uuid-migrate", &mut buffer);
     Output {
-        stdout: String::from_utf8_lossy(&buffer).into_owned(),
+        stdout: buffer,
         stderr: String::new(),
         exit: Exit::Clean,
     }
@@ -76,7 +77,7 @@ pub fn load_config(walk: &WalkArgs) -> anyhow::Result<Config> {
     match &walk.config {
         Some(path) => Ok(Config::load(path)?.unwrap_or_else(|| Config {
             source: Some(path.clone()),
-            root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            root: std::path::absolute(path.parent().unwrap_or(Path::new("."))).unwrap_or_default(),
             ..Config::default()
         })),
         None => {
@@ -187,7 +188,7 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
         None => rendered,
     };
     Ok(Output {
-        stdout,
+        stdout: stdout.into_bytes(),
         stderr,
         exit,
     })

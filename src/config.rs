@@ -86,7 +86,7 @@ pub struct Config {
     pub source: Option<PathBuf>,
     /// Identifies the settings for the result cache: a hash of the file's text.
     pub fingerprint: String,
-    /// Directory that relative globs are matched against.
+    /// Directory that relative globs are matched against (absolute).
     pub root: PathBuf,
     pub include: Option<GlobSet>,
     pub exclude: GlobSet,
@@ -320,6 +320,7 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let root = std::path::absolute(&root).unwrap_or(root);
         Ok(Config {
             source,
             fingerprint: "default".to_owned(),
@@ -342,8 +343,7 @@ impl Config {
     /// The path relative to the configuration root, with `/` separators, for glob matching.
     pub fn relative<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
-        match absolute.strip_prefix(&root) {
+        match absolute.strip_prefix(&self.root) {
             Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
             Err(_) => std::borrow::Cow::Borrowed(path),
         }

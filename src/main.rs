@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     // A closed pipe (`| head`) is a normal end, not an error.
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout
-        .write_all(output.stdout.as_bytes())
+        .write_all(&output.stdout)
         .and_then(|()| stdout.flush())
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {

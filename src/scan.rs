@@ -56,6 +56,12 @@ pub trait Progress: Sync {
     fn finish(&self);
 }
 
+/// What scanning one file gives: its sites or error, and the cache entry to store.
+type FileOutcome = (
+    Result<Option<FileScan>, FileError>,
+    Option<(String, cache::Entry)>,
+);
+
 /// Scans every Python file under `paths`.
 pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> ScanResult {
     let walked = walk(paths, config, options.walk);
@@ -72,10 +78,7 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
     if let Some(progress) = options.progress {
         progress.start(walked.files.len());
     }
-    let outcomes: Vec<(
-        Result<Option<FileScan>, FileError>,
-        Option<(String, cache::Entry)>,
-    )> = walked
+    let outcomes: Vec<FileOutcome> = walked
         .files
         .par_iter()
         .map(|path| scan_file(path, &display_path(path, &cwd), config, cache.as_ref()))
@@ -90,13 +93,13 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
             Err(err) => errors.push(err),
         }
     }
-    if let Some(cache) = cache {
-        if let Err(message) = cache.save(updates) {
-            errors.push(FileError {
-                display: ".uuid-migrate-cache".to_owned(),
-                message,
-            });
-        }
+    if let Some(cache) = cache
+        && let Err(message) = cache.save(updates)
+    {
+        errors.push(FileError {
+            display: ".uuid-migrate-cache".to_owned(),
+            message,
+        });
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     errors.sort_by(|a, b| a.display.cmp(&b.display));
@@ -140,10 +143,7 @@ pub fn scan_file(
     display: &str,
     config: &Config,
     cache: Option<&Cache>,
-) -> (
-    Result<Option<FileScan>, FileError>,
-    Option<(String, cache::Entry)>,
-) {
+) -> FileOutcome {
     let error = |message: String| FileError {
         display: display.to_owned(),
         message,
@@ -160,10 +160,10 @@ pub fn scan_file(
             sites,
         })
     };
-    if let (Some(cache), Some(stamp)) = (cache, &stamp) {
-        if let Some(sites) = cache.lookup(stamp) {
-            return (Ok(found(sites.to_vec())), None);
-        }
+    if let (Some(cache), Some(stamp)) = (cache, &stamp)
+        && let Some(sites) = cache.lookup(stamp)
+    {
+        return (Ok(found(sites.to_vec())), None);
     }
     match read_and_analyze(path, &metadata, config) {
         Ok(sites) => {

@@ -470,26 +470,38 @@ fn cli_errors_exit_2_and_never_write_a_file_that_parses_worse() {
 }
 
 #[test]
-fn cli_latin1_file_is_written_exactly_and_its_diff_is_refused_on_stdout() {
+fn cli_latin1_file_is_written_exactly_and_its_diff_keeps_its_bytes() {
     let dir = workspace(&["bytes_latin1.py"]);
-    bin()
-        .args(["rewrite", "bytes_latin1.py"])
-        .current_dir(dir.path())
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicates::str::contains("not UTF-8"));
-    bin()
-        .args(["rewrite", "--write", "bytes_latin1.py"])
-        .current_dir(dir.path())
-        .assert()
-        .code(0);
     let raw = std::fs::read(Path::new(FIXTURES).join("bytes_latin1.py")).unwrap();
     let expected = result_of(&rewrite(
         &raw,
         "bytes_latin1.py",
         &RewriteOptions::default(),
     ));
+    let out = bin()
+        .args(["rewrite", "bytes_latin1.py"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::str::from_utf8(&out.stdout).is_err(),
+        "the diff carries the file's latin-1 bytes as they are"
+    );
+    assert_eq!(
+        out.stdout,
+        diff::unified("bytes_latin1.py", &raw, &expected)
+    );
+    bin()
+        .args(["rewrite", "--write", "bytes_latin1.py"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
     assert_eq!(
         std::fs::read(dir.path().join("bytes_latin1.py")).unwrap(),
         expected

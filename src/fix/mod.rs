@@ -558,7 +558,7 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
     } else {
         summary::Mode::Diff
     };
-    let mut diff = String::new();
+    let mut diff: Vec<u8> = Vec::new();
     let mut changed = 0;
     let mut failures = Vec::new();
     for file in &mut run.files {
@@ -583,18 +583,8 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
                 }
             }
             summary::Mode::Diff => {
-                match String::from_utf8(diff::unified(&file.display, &file.rewrite.original, bytes))
-                {
-                    Ok(text) => diff.push_str(&text),
-                    Err(_) => {
-                        failures.push(FileError {
-                            display: file.display.clone(),
-                            message: "its diff holds bytes that are not UTF-8 (a legacy encoding): run with --write to rewrite it".to_owned(),
-                        });
-                        file.rewrite.sites_rewritten = 0;
-                        continue;
-                    }
-                }
+                // Legacy-encoded files keep their bytes: the diff is bytes, not text.
+                diff.extend(diff::unified(&file.display, &file.rewrite.original, bytes));
             }
             summary::Mode::Check => {}
         }
