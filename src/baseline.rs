@@ -12,6 +12,7 @@
 //! Whatever is still unmatched is new; allowance still unused by entries inside the scanned paths
 //! is what was fixed since the baseline.
 
+use crate::report::plural;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -785,14 +786,6 @@ fn describe_changes(out: &mut String, changes: &Changes, allow_new: bool) {
 fn more(out: &mut String, listed: usize) {
     if listed > LISTED {
         let _ = writeln!(out, "  ... and {} more", listed - LISTED);
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

@@ -109,6 +109,9 @@ pub struct ScanArgs {
     /// Also list sites suppressed with `# uuid-migrate: ignore`.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// With --baseline, also list the baselined sites (by default only new ones are listed).
+    #[arg(long)]
+    pub show_baselined: bool,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

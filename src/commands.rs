@@ -157,6 +157,7 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
                 statistics_only: args.statistics,
                 explain: args.explain,
                 show_suppressed: args.show_suppressed,
+                show_baselined: args.show_baselined,
             },
             text::Palette {
                 enabled: colors(args.walk.color, to_terminal),
@@ -201,7 +202,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    if existing.is_none() {
+        // A new file gets the usual permissions (the umask applies), not the temporary 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(&dir).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot create a temporary file in {}: {e}",
             path.display(),
@@ -210,8 +219,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     })?;
     temp.write_all(bytes)
         .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(temp.path(), metadata.permissions());
+    if let Some(permissions) = existing {
+        let _ = std::fs::set_permissions(temp.path(), permissions);
     }
     temp.persist(path)
         .map_err(|e| anyhow::anyhow!("{}: cannot replace: {}", path.display(), e.error))?;

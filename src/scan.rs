@@ -313,15 +313,21 @@ fn suppression(line: &str) -> Option<Option<String>> {
     Some(reason.filter(|r| !r.is_empty()))
 }
 
-/// The statement holding the site (the header only, for compound statements), with all
-/// whitespace and trailing commas removed: what the baseline fingerprint hashes.
+/// The statement holding the site (the header only, for compound statements; the decorator
+/// or the definition's header, for a decorated definition), without comments, whitespace and
+/// trailing commas: what the baseline fingerprint hashes.
 fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut stmt = node;
+    let mut below = node;
     while let Some(parent) = parents.of(stmt) {
         if matches!(parent.kind(), "block" | "module") {
             break;
         }
+        below = stmt;
         stmt = parent;
+    }
+    if stmt.kind() == "decorated_definition" && below.id() != stmt.id() {
+        stmt = below;
     }
     let mut end = stmt.end_byte();
     let mut cursor = stmt.walk();
@@ -330,12 +336,37 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
     {
         end = body.start_byte();
     }
-    let text = String::from_utf8_lossy(&src[stmt.start_byte()..end]);
+    let mut text = String::new();
+    let mut at = stmt.start_byte();
+    for comment in comments_within(stmt, end) {
+        text.push_str(&String::from_utf8_lossy(&src[at..comment.start]));
+        at = comment.end;
+    }
+    text.push_str(&String::from_utf8_lossy(&src[at..end]));
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     squeezed
         .replace(",)", ")")
         .replace(",]", "]")
         .replace(",}", "}")
+}
+
+/// Byte ranges of the comments inside `node` that start before `end`, in order.
+fn comments_within(node: Node<'_>, end: usize) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.start_byte() >= end {
+            continue;
+        }
+        if n.kind() == "comment" {
+            found.push(n.start_byte()..n.end_byte().min(end));
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    found.sort_by_key(|r| r.start);
+    found
 }
 
 /// Byte offset -> line and character column.
@@ -379,6 +410,21 @@ mod tests {
     fn prefilter_skips_comment_only_mentions() {
         assert!(!may_contain_site(b"# uuid4 here\n    # and uuid4\n"));
         assert!(may_contain_site(b"# c\nx = uuid4()\n"));
+    }
+
+    #[test]
+    fn fingerprint_statement_is_the_decorator_or_header_without_comments() {
+        let text = "import uuid\n\n@pytest.mark.parametrize(\"x\", [uuid.uuid4()])\ndef test_a(x):\n    y = 1\n\ndef f():\n    call(\n        str(uuid.uuid4()),  # a note\n    )\n";
+        let source = SourceFile::decode(text.as_bytes().to_vec()).unwrap();
+        let sites = analyze(&source, Path::new("t.py"), &Config::default()).unwrap();
+        let statements: Vec<&str> = sites.iter().map(|s| s.statement.as_str()).collect();
+        assert_eq!(
+            statements,
+            [
+                "@pytest.mark.parametrize(\"x\",[uuid.uuid4()])",
+                "call(str(uuid.uuid4()))"
+            ]
+        );
     }
 
     #[test]

@@ -71,12 +71,15 @@ fn walk_dir(root: &Path, config: &Config, options: WalkOptions) -> WalkResult {
         .parents(!options.no_ignore)
         .require_git(false)
         .follow_links(options.follow_links);
-    let exclude = config.exclude.clone();
-    let config_root = config.clone();
-    builder.filter_entry(move |entry| {
-        let rel = config_root.relative(entry.path());
-        !(exclude.is_match(rel.as_ref()) && entry.depth() > 0)
-    });
+    if !config.exclude.is_empty() {
+        let config = config.clone();
+        builder.filter_entry(move |entry| {
+            entry.depth() == 0
+                || !config
+                    .exclude
+                    .is_match(config.relative(entry.path()).as_ref())
+        });
+    }
     let collected = Mutex::new(WalkResult::default());
     builder.build_parallel().run(|| {
         let collected = &collected;
@@ -85,12 +88,10 @@ fn walk_dir(root: &Path, config: &Config, options: WalkOptions) -> WalkResult {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && is_python(entry.path()) {
-                        let rel = config.relative(entry.path());
-                        if config
-                            .include
-                            .as_ref()
-                            .is_none_or(|inc| inc.is_match(rel.as_ref()))
-                        {
+                        let included = config.include.as_ref().is_none_or(|include| {
+                            include.is_match(config.relative(entry.path()).as_ref())
+                        });
+                        if included {
                             lock(collected).files.push(entry.into_path());
                         }
                     }

@@ -401,3 +401,64 @@ fn symlink_loops_are_reported_once_and_the_run_goes_on() {
         .stdout(predicate::str::contains("Found 1 site"))
         .stderr(predicate::str::contains("symbolic link loop"));
 }
+
+#[cfg(unix)]
+#[test]
+fn new_output_files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    example()
+        .args(["scan", "--format", "json", "--output"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_ne!(mode, 0o600, "a new report is not a private temporary file");
+    assert_eq!(mode & 0o200, 0o200);
+}
+
+#[test]
+fn with_a_baseline_only_new_sites_get_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("uuid-migrate.toml"), "").unwrap();
+    let file = root.join("app.py");
+    std::fs::write(
+        &file,
+        "import uuid\n\ndef make():\n    request_id = str(uuid.uuid4())\n    return request_id\n",
+    )
+    .unwrap();
+    tool()
+        .current_dir(root)
+        .args(["baseline", "--no-cache"])
+        .assert()
+        .code(0);
+    std::fs::write(
+        &file,
+        "import uuid\n\ndef make():\n    request_id = str(uuid.uuid4())\n    trace_id = str(uuid.uuid4())\n    return request_id, trace_id\n",
+    )
+    .unwrap();
+    let args = [
+        "scan",
+        "--no-cache",
+        "--color",
+        "never",
+        "--baseline",
+        "uuid-migrate-baseline.json",
+    ];
+    tool()
+        .current_dir(root)
+        .args(args)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("`trace_id`"))
+        .stdout(predicate::str::contains("`request_id`").not())
+        .stdout(predicate::str::contains("1 site new since the baseline"));
+    tool()
+        .current_dir(root)
+        .args(args)
+        .arg("--show-baselined")
+        .assert()
+        .stdout(predicate::str::contains("baselined `request_id`"));
+}

@@ -4,6 +4,7 @@
 //! used): thousands of baselined sites would drown the new one. Files that could not be scanned
 //! are annotated too, and a closing `::notice` gives the counts.
 
+use super::plural;
 use std::fmt::Write;
 
 use super::sarif::{action, describe};
@@ -76,14 +77,6 @@ fn data(text: &str) -> String {
 /// A property value: also `:` and `,`, which end a property.
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]

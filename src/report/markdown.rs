@@ -2,6 +2,7 @@
 //! top-level directory and per id type with the risk mix, then every site file by file with its
 //! proposed replacement. Suppressed sites are counted, not listed.
 
+use super::plural;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -206,14 +207,6 @@ fn code(text: &str) -> String {
 /// Plain text inside a table cell.
 fn cell(text: &str) -> String {
     text.replace(['\r', '\n'], " ").replace('|', "\\|")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]

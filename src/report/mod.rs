@@ -117,6 +117,15 @@ impl Report<'_> {
     }
 }
 
+/// `1 site`, `2 sites`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// `services/ws/types.py` -> `services/`; a file at the top -> `./`.
 pub fn top_level(path: &str) -> String {
     match path.split_once('/') {

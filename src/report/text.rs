@@ -1,5 +1,6 @@
 //! Human output: a code frame per site, then a summary table.
 
+use super::plural;
 use std::fmt::Write;
 
 use super::{BaselineStatus, Report, ReportedSite};
@@ -41,6 +42,7 @@ pub struct TextOptions {
     pub statistics_only: bool,
     pub explain: bool,
     pub show_suppressed: bool,
+    pub show_baselined: bool,
 }
 
 pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> String {
@@ -48,6 +50,11 @@ pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> St
     if !options.statistics_only {
         for reported in &report.sites {
             if reported.site.is_suppressed() && !options.show_suppressed {
+                continue;
+            }
+            // With a baseline, the frames are the new sites: thousands of baselined ones
+            // would bury them (they are counted in the summary).
+            if reported.baseline == Some(BaselineStatus::Baselined) && !options.show_baselined {
                 continue;
             }
             site_frame(&mut out, reported, options.explain, palette);
@@ -211,12 +218,4 @@ pub fn render_errors(errors: &[crate::scan::FileError], p: Palette) -> String {
         );
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
