@@ -57,7 +57,7 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
             content,
         })
     };
-    let tail = truncation(value.node, value.truncation, src)?
+    let tail = truncation(value.node, value.truncation)?
         .map(|n| format!("[-{n}:]"))
         .unwrap_or_default();
 
@@ -101,19 +101,12 @@ fn no_free_quote() -> Reason {
 }
 
 /// The length a sliced value keeps, as the generator's last N characters (`[-N:]`).
-fn truncation(
-    node: Node<'_>,
-    classified: Option<usize>,
-    src: &[u8],
-) -> Result<Option<usize>, Reason> {
+fn truncation(node: Node<'_>, classified: Option<usize>) -> Result<Option<usize>, Reason> {
     if node.kind() != "subscript" {
         return Ok(None);
     }
-    let n = match classified {
-        Some(n) => n,
-        None => suffix_slice_len(node, src)
-            .ok_or_else(|| refuse("sliced with bounds other than `[:N]` or `[-N:]`"))?,
-    };
+    // classify reads `[:N]`, `[0:N]` and `[-N:]`; other bounds cannot keep a known length.
+    let n = classified.ok_or_else(|| refuse("sliced with bounds other than `[:N]` or `[-N:]`"))?;
     if n == 0 {
         return Err(refuse("sliced to nothing (`[:0]`)"));
     }
@@ -123,19 +116,6 @@ fn truncation(
         )));
     }
     Ok(Some(n))
-}
-
-/// `x[-N:]` -> N.
-fn suffix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<usize> {
-    let slice = subscript
-        .child_by_field_name("subscript")
-        .filter(|s| s.kind() == "slice")?;
-    let text: String = node_text(slice, src)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let start = text.strip_suffix(':')?.strip_prefix('-')?;
-    start.parse().ok()
 }
 
 fn contains_kind(node: Node<'_>, kind: &str) -> bool {
