@@ -462,3 +462,27 @@ fn with_a_baseline_only_new_sites_get_frames() {
         .assert()
         .stdout(predicate::str::contains("baselined `request_id`"));
 }
+
+#[test]
+fn files_over_the_size_limit_are_skipped_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("uuid-migrate.toml"),
+        "max-file-size = 100\n",
+    )
+    .unwrap();
+    let big = format!(
+        "import uuid\nrequest_id = str(uuid.uuid4())\n{}",
+        "# padding\n".repeat(20)
+    );
+    std::fs::write(dir.path().join("big.py"), big).unwrap();
+    std::fs::write(dir.path().join("small.py"), "import uuid\nx_id = 1\n").unwrap();
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "big.py: 243 bytes is over the 100-byte limit",
+        ));
+}
