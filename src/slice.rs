@@ -116,11 +116,17 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
                 }
                 b' ' | b'\t' | b'\x0c' => i += 1,
                 _ => {
+                    // Skip the run up to the next byte that matters; spaces inside it do not
+                    // end it, so the significant byte is the last non-blank one.
                     i += 1;
                     while i < b.len() && !SPECIAL[b[i] as usize] {
                         i += 1;
                     }
-                    last_significant = b[i - 1];
+                    let mut last = i - 1;
+                    while matches!(b[last], b' ' | b'\t' | b'\x0c') {
+                        last -= 1;
+                    }
+                    last_significant = b[last];
                 }
             }
         }
@@ -172,7 +178,7 @@ fn first_word(text: &str) -> &str {
 /// Bytes the tokenizer must look at; runs of other bytes are skipped at once.
 static SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
-    let special = b"#\\\n\r'\"()[]{} \t\x0c";
+    let special = b"#\\\n\r'\"()[]{}";
     let mut i = 0;
     while i < special.len() {
         table[special[i] as usize] = true;
