@@ -402,10 +402,6 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn line_text_indent(&self) -> usize {
-        self.indent
-    }
-
     pub fn is_suppressed(&self) -> bool {
         self.suppressed.is_some()
     }

@@ -106,7 +106,7 @@ fn site_frame(out: &mut String, reported: &ReportedSite<'_>, explain: bool, p: P
 
     let number = site.start.line.to_string();
     let gutter = " ".repeat(number.len());
-    let indent_len = site.line_text_indent();
+    let indent_len = site.indent;
     let shown = format!("{}{}", " ".repeat(indent_len), site.line_text);
     let caret_start = site.start.column - 1;
     let caret_len = if site.end.line == site.start.line {
