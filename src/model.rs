@@ -382,7 +382,6 @@ pub struct Edit {
 pub struct Site {
     /// Byte offset of the start of `uuid.uuid4` in the original file bytes.
     pub offset: usize,
-    pub end_offset: usize,
     pub start: Position,
     pub end: Position,
     pub kind: SiteKind,

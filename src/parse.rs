@@ -40,7 +40,7 @@ pub enum DecodeError {
 
 impl SourceFile {
     pub fn decode(raw: Vec<u8>) -> Result<SourceFile, DecodeError> {
-        if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
+        if looks_binary(&raw) {
             return Err(DecodeError::Binary);
         }
         let bom = if raw.starts_with(b"\xEF\xBB\xBF") {
@@ -102,6 +102,11 @@ impl SourceFile {
             }
         }
     }
+}
+
+/// A NUL byte in the first 8 KiB, as ripgrep decides: not source text.
+pub fn looks_binary(raw: &[u8]) -> bool {
+    memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some()
 }
 
 fn normalize_label(label: &str) -> String {

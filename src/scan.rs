@@ -11,7 +11,7 @@ use crate::classify::classify;
 use crate::config::Config;
 use crate::fix;
 use crate::model::{Position, Site};
-use crate::parse::{SourceFile, parse, parse_ranges};
+use crate::parse::{DecodeError, SourceFile, looks_binary, parse, parse_ranges};
 use crate::sites::{Parents, find_sites, scope_path};
 use crate::walk::{WalkOptions, walk};
 
@@ -189,8 +189,9 @@ fn read_and_analyze(
         ));
     }
     let raw = std::fs::read(path).map_err(|e| io_message(&e))?;
-    if memchr::memchr(0, &raw[..raw.len().min(8192)]).is_some() {
-        return Err("binary file (contains NUL bytes): not Python source".to_owned());
+    // Checked before the prefilter, so a binary `.py` is reported even without `uuid4` in it.
+    if looks_binary(&raw) {
+        return Err(DecodeError::Binary.to_string());
     }
     if !may_contain_site(&raw) {
         return Ok(Vec::new());
@@ -274,7 +275,6 @@ pub fn analyze_with(
         }
         sites.push(Site {
             offset: source.raw_offset(node.start_byte()),
-            end_offset: source.raw_offset(found.expr.end_byte()),
             start,
             end,
             kind: found.kind,
