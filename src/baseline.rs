@@ -40,17 +40,29 @@ pub fn fingerprint(site: &Site) -> String {
     fingerprint_of(&site.scope, &site.statement)
 }
 
+/// The fingerprint of every site, file by file (in parallel: hashing 10,000 statements shows).
+pub fn fingerprints(result: &ScanResult) -> Vec<Vec<String>> {
+    use rayon::prelude::*;
+    result
+        .files
+        .par_iter()
+        .map(|f| f.sites.iter().map(fingerprint).collect())
+        .collect()
+}
+
 fn fingerprint_of(scope: &str, statement: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(scope.as_bytes());
     hasher.update([0]);
     hasher.update(canonical_statement(statement).as_bytes());
     let digest = hasher.finalize();
-    digest
-        .iter()
-        .take(FINGERPRINT_LEN / 2)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(FINGERPRINT_LEN);
+    for b in digest.iter().take(FINGERPRINT_LEN / 2) {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// What a formatter such as black may change in a statement, taken out: the statement arrives
@@ -609,11 +621,7 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
     let existing = Baseline::load_if_present(&target)?;
     let result = commands::run_scan(&args.walk, &config);
-    let fingerprints: Vec<Vec<String>> = result
-        .files
-        .iter()
-        .map(|f| f.sites.iter().map(fingerprint).collect())
-        .collect();
+    let fingerprints = fingerprints(&result);
     let anchor = Anchor::new(&target);
     let keys = anchor.keys(&result);
     let current = current_sites(&result, &fingerprints, &keys);

@@ -57,6 +57,8 @@ struct Context {
 pub struct Classified<'t> {
     pub classification: Classification,
     pub value: Value<'t>,
+    /// Parent links of the tree the site is in.
+    pub parents: std::rc::Rc<crate::sites::Parents<'t>>,
 }
 
 pub fn classify<'t>(
@@ -145,6 +147,7 @@ pub fn classify<'t>(
             reasons,
         },
         value,
+        parents: std::rc::Rc::clone(&found.parents),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The per-file pipeline and the parallel run over all files:
 //! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
 
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 use tree_sitter::Node;
 
@@ -13,7 +13,7 @@ use crate::fix;
 use crate::model::{Position, Site};
 use crate::parse::{DecodeError, SourceFile, looks_binary, parse, parse_ranges};
 use crate::sites::{Parents, find_sites, scope_path};
-use crate::walk::{WalkOptions, walk};
+use crate::walk::{WalkOptions, visit};
 
 /// What scanning one file produced.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ pub struct ScanOptions<'a> {
 
 /// Receives the progress of a scan; implemented by the report layer.
 pub trait Progress: Sync {
-    fn start(&self, files: usize);
+    /// One more file scanned (called from the walker's threads).
     fn file_done(&self);
     fn finish(&self);
 }
@@ -62,10 +62,34 @@ type FileOutcome = (
     Option<(String, cache::Entry)>,
 );
 
-/// Scans every Python file under `paths`.
+/// Scans every Python file under `paths`: each file is read and analysed on the walker's
+/// threads as soon as it is found; results are sorted afterwards, so output never depends on
+/// thread timing.
 pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> ScanResult {
-    let walked = walk(paths, config, options.walk);
     let cwd = std::env::current_dir().unwrap_or_default();
+    let cache = options.cache.then(|| Cache::open(config));
+    let outcomes: Mutex<Vec<(PathBuf, FileOutcome)>> = Mutex::new(Vec::new());
+    let walked = visit(paths, config, options.walk, &|path| {
+        let outcome = scan_file(path, &display_path(path, &cwd), config, cache.as_ref());
+        outcomes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((path.to_path_buf(), outcome));
+        if let Some(progress) = options.progress {
+            progress.file_done();
+        }
+    });
+    if let Some(progress) = options.progress {
+        progress.finish();
+    }
+    let mut outcomes = outcomes
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // A file reached by two of the given paths is reported once.
+    // (Bytes, not `Path::cmp`: comparing component by component is slow on thousands of paths.)
+    outcomes.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    outcomes.dedup_by(|a, b| a.0 == b.0);
+
     let mut errors: Vec<FileError> = walked
         .errors
         .iter()
@@ -74,18 +98,9 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
             message: message.clone(),
         })
         .collect();
-    let cache = options.cache.then(|| Cache::open(config));
-    if let Some(progress) = options.progress {
-        progress.start(walked.files.len());
-    }
-    let outcomes: Vec<FileOutcome> = walked
-        .files
-        .par_iter()
-        .map(|path| scan_file(path, &display_path(path, &cwd), config, cache.as_ref()))
-        .collect();
     let mut files = Vec::new();
     let mut updates = Vec::new();
-    for (outcome, update) in outcomes {
+    for (_, (outcome, update)) in outcomes {
         updates.extend(update);
         match outcome {
             Ok(Some(file)) => files.push(file),
@@ -244,14 +259,14 @@ pub fn analyze_with(
         },
         None => parse(text, budget).map_err(|e| e.to_string())?,
     };
-    let lines = LineIndex::new(text);
+    let mut lines = LineIndex::new(text);
     let mut sites = Vec::new();
     for found in find_sites(&tree, text) {
         let mut classified = classify(&found, src, rel_path, config);
         let node = found.node;
-        let start = lines.position(text, node.start_byte());
-        let end = lines.position(text, found.expr.end_byte());
-        let line_text = lines.line(text, node.start_byte());
+        let start = lines.position(node.start_byte());
+        let end = lines.position(found.expr.end_byte());
+        let line_text = lines.line(node.start_byte());
         let suppressed = suppression(line_text);
         let edit = if classified.classification.fixable {
             match fix::plan_edit(&classified, src, config) {
@@ -338,7 +353,13 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
     }
     let mut text = String::new();
     let mut at = stmt.start_byte();
-    for comment in comments_within(stmt, end) {
+    // Most statements hold no `#` at all: no need to look for comment nodes.
+    let comments = if memchr::memchr(b'#', &src[at..end]).is_some() {
+        comments_within(stmt, end)
+    } else {
+        Vec::new()
+    };
+    for comment in comments {
         text.push_str(&String::from_utf8_lossy(&src[at..comment.start]));
         at = comment.end;
     }
@@ -369,35 +390,49 @@ fn comments_within(node: Node<'_>, end: usize) -> Vec<std::ops::Range<usize>> {
     found
 }
 
-/// Byte offset -> line and character column.
-struct LineIndex {
+/// Byte offset -> line and character column. Line starts are found only as far as the
+/// offsets asked for, so a large file with its sites near the top is not scanned to its end.
+struct LineIndex<'a> {
+    text: &'a str,
     starts: Vec<usize>,
+    /// Every line start at or before this offset is in `starts`.
+    scanned: usize,
 }
 
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        LineIndex {
+            text,
+            starts: vec![0],
+            scanned: 0,
+        }
     }
 
-    fn line_number(&self, offset: usize) -> usize {
+    fn line_number(&mut self, offset: usize) -> usize {
+        if offset > self.scanned {
+            let bytes = self.text.as_bytes();
+            let from = self.scanned;
+            self.starts
+                .extend(memchr::memchr_iter(b'\n', &bytes[from..offset]).map(|i| from + i + 1));
+            self.scanned = offset;
+        }
         self.starts.partition_point(|&s| s <= offset)
     }
 
-    fn position(&self, text: &str, offset: usize) -> Position {
+    fn position(&mut self, offset: usize) -> Position {
         let line = self.line_number(offset);
         let start = self.starts[line - 1];
         Position {
             line,
-            column: text[start..offset].chars().count() + 1,
+            column: self.text[start..offset].chars().count() + 1,
         }
     }
 
-    fn line<'a>(&self, text: &'a str, offset: usize) -> &'a str {
+    fn line(&mut self, offset: usize) -> &'a str {
         let line = self.line_number(offset);
         let start = self.starts[line - 1];
-        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        let text = self.text;
+        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |i| offset + i + 1);
         &text[start..end]
     }
 }

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 use crate::classify::{Classified, clean_prefix};
 use crate::config::Config;
 use crate::model::{Edit, Reason, Shape};
-use crate::sites::node_text;
+use crate::sites::{Parents, node_text};
 
 /// The generator keeps 8 random hex characters at its end.
 pub const RANDOM_HEX_LEN: usize = 8;
@@ -46,9 +46,12 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
             "prefix `{prefix}` holds characters other than letters, digits, `_`, `-` and `.`"
         )));
     }
+    let parents = &*site.parents;
     let call = |quote: char, prefix: &str| format!("{generator_call}({quote}{prefix}{quote})");
     let edit = |node: Node<'_>, content: String| {
-        if contains_kind(node, "comment") {
+        // A comment starts with `#`: without one in the expression's text there is none.
+        let has_hash = memchr::memchr(b'#', &src[node.byte_range()]).is_some();
+        if has_hash && contains_kind(node, "comment") {
             return Err(refuse("a comment inside the expression would be lost"));
         }
         Ok(Edit {
@@ -63,9 +66,9 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
 
     if !contains_kind(value.node, "call") {
         // An uncalled reference (`default_factory=uuid.uuid4`) on a `str` field: a factory.
-        let quote = free_quote(value.node, src).ok_or_else(no_free_quote)?;
+        let quote = free_quote(value.node, parents, src).ok_or_else(no_free_quote)?;
         let lambda = format!("lambda: {}", call(quote, prefix));
-        let bare = value.node.parent().is_some_and(lambda_needs_no_parens);
+        let bare = parents.of(value.node).is_some_and(lambda_needs_no_parens);
         return edit(
             value.node,
             if bare { lambda } else { format!("({lambda})") },
@@ -74,19 +77,19 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
 
     if let Some(f) = value.fstring.as_ref().filter(|f| f.prefix_only) {
         // The whole f-string becomes one call; its quote must suit what encloses the f-string.
-        let outside = f.string.parent().unwrap_or(f.string);
+        let outside = parents.of(f.string).unwrap_or(f.string);
         if f.literal_before.is_empty() {
             // `f"{uuid4().hex[:8]}"` is the value itself.
-            let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
+            let quote = free_quote(outside, parents, src).ok_or_else(no_free_quote)?;
             return edit(f.string, format!("{}{tail}", call(quote, prefix)));
         }
         if let Some(literal) = clean_prefix(&f.literal_before) {
-            let quote = free_quote(outside, src).ok_or_else(no_free_quote)?;
+            let quote = free_quote(outside, parents, src).ok_or_else(no_free_quote)?;
             return edit(f.string, call(quote, &literal));
         }
     }
 
-    let quote = free_quote(value.node, src).ok_or_else(no_free_quote)?;
+    let quote = free_quote(value.node, parents, src).ok_or_else(no_free_quote)?;
     if value.fstring.is_none()
         && let Some((concat, literal)) = &value.concat
         && let Some(literal) = clean_prefix(literal)
@@ -118,12 +121,25 @@ fn truncation(node: Node<'_>, classified: Option<usize>) -> Result<Option<usize>
     Ok(Some(n))
 }
 
+/// Whether `node` or a node below it is of `kind` (one cursor, depth first).
 fn contains_kind(node: Node<'_>, kind: &str) -> bool {
-    if node.kind() == kind {
-        return true;
-    }
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| contains_kind(c, kind))
+    loop {
+        if cursor.node().kind() == kind {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+        }
+    }
 }
 
 /// Where a lambda stands alone without changing how the code around it parses.
@@ -147,7 +163,7 @@ fn lambda_needs_no_parens(parent: Node<'_>) -> bool {
 /// A quote character that Python 3.8–3.11 accepts at `node`: not the quote of any enclosing
 /// single-quoted string; `"` first, and one that no enclosing string uses at all before one
 /// that only encloses as a triple quote (`f"""{f'''{"x"}'''}"""` is legal).
-fn free_quote(node: Node<'_>, src: &[u8]) -> Option<char> {
+fn free_quote<'t>(node: Node<'t>, parents: &Parents<'t>, src: &[u8]) -> Option<char> {
     let mut single = Vec::new();
     let mut triple = Vec::new();
     let mut current = Some(node);
@@ -165,7 +181,7 @@ fn free_quote(node: Node<'_>, src: &[u8]) -> Option<char> {
                 }
             }
         }
-        current = n.parent();
+        current = parents.of(n);
     }
     let quotes = ['"', '\''];
     quotes

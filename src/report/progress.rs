@@ -16,20 +16,17 @@ impl TerminalProgress {
         if !std::io::stderr().is_terminal() {
             return None;
         }
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(8));
+        // The walk and the scan overlap, so the total is not known: a spinner and a count.
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} scanned {human_pos} files ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         Some(TerminalProgress { bar })
     }
 }
 
 impl Progress for TerminalProgress {
-    fn start(&self, files: usize) {
-        self.bar.set_length(files as u64);
-    }
-
     fn file_done(&self) {
         self.bar.inc(1);
     }

@@ -46,18 +46,34 @@ pub struct TextOptions {
 }
 
 pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> String {
+    use rayon::prelude::*;
     let mut out = String::new();
     if !options.statistics_only {
-        for reported in &report.sites {
-            if reported.site.is_suppressed() && !options.show_suppressed {
-                continue;
-            }
-            // With a baseline, the frames are the new sites: thousands of baselined ones
-            // would bury them (they are counted in the summary).
-            if reported.baseline == Some(BaselineStatus::Baselined) && !options.show_baselined {
-                continue;
-            }
-            site_frame(&mut out, reported, options.explain, palette);
+        // Frames are formatted in parallel, in chunks, and joined in order.
+        let frames: Vec<String> = report
+            .sites
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut frames = String::new();
+                for reported in chunk {
+                    if reported.site.is_suppressed() && !options.show_suppressed {
+                        continue;
+                    }
+                    // With a baseline, the frames are the new sites: thousands of baselined
+                    // ones would bury them (they are counted in the summary).
+                    if reported.baseline == Some(BaselineStatus::Baselined)
+                        && !options.show_baselined
+                    {
+                        continue;
+                    }
+                    site_frame(&mut frames, reported, options.explain, palette);
+                }
+                frames
+            })
+            .collect();
+        out.reserve(frames.iter().map(String::len).sum());
+        for frame in &frames {
+            out.push_str(frame);
         }
     }
     summary(&mut out, report, palette);
