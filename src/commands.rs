@@ -131,9 +131,7 @@ pub fn colors(choice: ColorChoice, to_terminal: bool) -> bool {
 
 fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
     let config = load_config(&args.walk)?;
-    let t0 = std::time::Instant::now();
     let result = run_scan(&args.walk, &config);
-    eprintln!("T scan {:?}", t0.elapsed());
     let fingerprints = baseline::fingerprints(&result);
     let mut report = Report {
         files_scanned: result.files_scanned,
@@ -164,7 +162,6 @@ fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
         Format::Json => report::json::render(&report),
         other => report::render_other(other, &report, &config)?,
     };
-    eprintln!("T render {:?}", t0.elapsed());
     let exit = if !result.errors.is_empty() {
         Exit::Error
     } else if report.violations() > 0 {
