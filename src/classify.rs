@@ -1,5 +1,6 @@
 //! Site -> name, id type, shape, risk, phase, area — each with the evidence behind it.
 
+use crate::syntax::NodeExt;
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -189,11 +190,9 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
     let mut truncation = None;
     if found.kind == SiteKind::Call {
         while let Some(parent) = p.of(node) {
-            match parent.kind() {
+            match parent.kind_str() {
                 "attribute" if is_field(parent, "object", node) => {
-                    let attr = parent
-                        .child_by_field_name("attribute")
-                        .map(|a| node_text(a, src));
+                    let attr = parent.field("attribute").map(|a| node_text(a, src));
                     if attr == Some("hex") && shape == Shape::Object {
                         shape = Shape::Hex;
                     } else {
@@ -210,15 +209,15 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                     }
                 }
                 "argument_list" if shape == Shape::Object => {
-                    let call = p.of(parent).filter(|c| c.kind() == "call");
+                    let call = p.of(parent).filter(|c| c.kind_str() == "call");
                     let is_str = call
-                        .and_then(|c| c.child_by_field_name("function"))
+                        .and_then(|c| c.field("function"))
                         .is_some_and(|f| node_text(f, src) == "str");
                     let arguments = {
                         let mut cursor = parent.walk();
                         parent
                             .named_children(&mut cursor)
-                            .filter(|c| c.kind() != "comment")
+                            .filter(|c| c.kind_str() != "comment")
                             .count()
                     };
                     if is_str && arguments == 1 {
@@ -242,8 +241,8 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
         fstring: None,
         concat: None,
     };
-    if let Some(interp) = p.of(node).filter(|p| p.kind() == "interpolation") {
-        if let Some(string) = p.of(interp).filter(|s| s.kind() == "string") {
+    if let Some(interp) = p.of(node).filter(|p| p.kind_str() == "interpolation") {
+        if let Some(string) = p.of(interp).filter(|s| s.kind_str() == "string") {
             value.shape = Shape::Fstring;
             value.fstring = Some(fstring_context(p, string, interp, node, src));
         }
@@ -256,8 +255,8 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
 /// `[:N]` or `[0:N]` -> Some(Some(N)); other slices -> Some(None) when they still cut a prefix; else None.
 fn prefix_slice_len(subscript: Node<'_>, src: &[u8]) -> Option<Option<usize>> {
     let slice = subscript
-        .child_by_field_name("subscript")
-        .filter(|s| s.kind() == "slice")?;
+        .field("subscript")
+        .filter(|s| s.kind_str() == "slice")?;
     let text: String = node_text(slice, src)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -291,7 +290,7 @@ fn fstring_context<'t>(
     let mut literal_after = false;
     let mut cursor = string.walk();
     for child in string.children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "string_content" if !after_field => literal_before.push_str(node_text(child, src)),
             "string_content" => literal_after = true,
             "interpolation" => {
@@ -304,10 +303,10 @@ fn fstring_context<'t>(
         }
     }
     let plain_field = interp.named_child_count() == 1
-        && interp.child_by_field_name("expression").map(|e| e.id()) == Some(value.id());
+        && interp.field("expression").map(|e| e.id()) == Some(value.id());
     let in_concatenation = p
         .of(string)
-        .is_some_and(|p| p.kind() == "concatenated_string");
+        .is_some_and(|p| p.kind_str() == "concatenated_string");
     Fstring {
         string,
         interpolation: interp,
@@ -318,31 +317,26 @@ fn fstring_context<'t>(
 
 /// `"request_" + str(uuid4())` -> the binary operator and `request_`.
 fn concat_prefix<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, String)> {
-    let parent = p.of(node).filter(|p| p.kind() == "binary_operator")?;
+    let parent = p.of(node).filter(|p| p.kind_str() == "binary_operator")?;
     if !is_field(parent, "right", node)
-        || parent
-            .child_by_field_name("operator")
-            .map(|o| node_text(o, src))
-            != Some("+")
+        || parent.field("operator").map(|o| node_text(o, src)) != Some("+")
     {
         return None;
     }
-    let left = parent
-        .child_by_field_name("left")
-        .filter(|l| l.kind() == "string")?;
+    let left = parent.field("left").filter(|l| l.kind_str() == "string")?;
     let literal = plain_string(left, src)?;
     Some((parent, literal))
 }
 
 /// The text of a string literal with no interpolation, without quotes and prefix.
 fn plain_string(node: Node<'_>, src: &[u8]) -> Option<String> {
-    if node.kind() != "string" {
+    if node.kind_str() != "string" {
         return None;
     }
     let mut text = String::new();
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "string_content" => text.push_str(node_text(child, src)),
             "string_start" | "string_end" => {}
             _ => return None,
@@ -352,7 +346,7 @@ fn plain_string(node: Node<'_>, src: &[u8]) -> Option<String> {
 }
 
 fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
-    parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id())
+    parent.field(field).map(|n| n.id()) == Some(child.id())
 }
 
 const DEFAULT_KEYWORDS: [&str; 4] = [
@@ -372,7 +366,7 @@ fn climb<'t>(
 ) {
     let mut node = start;
     while let Some(parent) = p.of(node) {
-        match parent.kind() {
+        match parent.kind_str() {
             "parenthesized_expression" | "conditional_expression" | "await" => {}
             // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.
             "attribute" if is_field(parent, "object", node) => {}
@@ -384,10 +378,7 @@ fn climb<'t>(
                 } else {
                     "right"
                 };
-                if let Some(name) = parent
-                    .child_by_field_name(other)
-                    .and_then(|o| operand_name(o, src))
-                {
+                if let Some(name) = parent.field(other).and_then(|o| operand_name(o, src)) {
                     evidence.push(Evidence {
                         name,
                         source: NameSource::OrFallback,
@@ -398,7 +389,7 @@ fn climb<'t>(
             "lambda" => ctx.lambda = true,
             "keyword_argument" => {
                 let keyword = parent
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|n| node_text(n, src))
                     .unwrap_or_default();
                 if DEFAULT_KEYWORDS.contains(&keyword) {
@@ -422,7 +413,7 @@ fn climb<'t>(
                 }
             }
             "argument_list" => {
-                let Some(call) = p.of(parent).filter(|c| c.kind() == "call") else {
+                let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") else {
                     break;
                 };
                 let Some(callee) = callee_name(call, src) else {
@@ -446,10 +437,7 @@ fn climb<'t>(
                 continue;
             }
             "pair" if is_field(parent, "value", node) => {
-                if let Some(key) = parent
-                    .child_by_field_name("key")
-                    .and_then(|k| plain_string(k, src))
-                {
+                if let Some(key) = parent.field("key").and_then(|k| plain_string(k, src)) {
                     evidence.push(Evidence {
                         name: key,
                         source: NameSource::DictKey,
@@ -464,11 +452,9 @@ fn climb<'t>(
                 break;
             }
             "assignment" | "augmented_assignment" if is_field(parent, "right", node) => {
-                if let Some((name, source)) = parent
-                    .child_by_field_name("left")
-                    .and_then(|l| target_name(l, src))
+                if let Some((name, source)) = parent.field("left").and_then(|l| target_name(l, src))
                 {
-                    let annotated = parent.child_by_field_name("type");
+                    let annotated = parent.field("type");
                     let in_class = matches!(scope_of(p, parent).1, ScopeKind::Class);
                     let source = if annotated.is_some() && in_class {
                         NameSource::AnnotatedField
@@ -481,8 +467,8 @@ fn climb<'t>(
                     evidence.push(Evidence { name, source });
                     // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
                     let on_self = parent
-                        .child_by_field_name("left")
-                        .and_then(|l| l.child_by_field_name("object"))
+                        .field("left")
+                        .and_then(|l| l.field("object"))
                         .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
                     if (on_self || in_class)
                         && let Some(class) = enclosing_class_name(p, parent, src)
@@ -497,7 +483,7 @@ fn climb<'t>(
             }
             "default_parameter" | "typed_default_parameter" if is_field(parent, "value", node) => {
                 ctx.default_argument = true;
-                if let Some(name) = parent.child_by_field_name("name") {
+                if let Some(name) = parent.field("name") {
                     evidence.push(Evidence {
                         name: node_text(name, src).to_owned(),
                         source: NameSource::Keyword,
@@ -521,11 +507,11 @@ fn climb<'t>(
     // Deferred contexts above the name: a lambda or default factory further up still counts.
     let mut up = Some(node);
     while let Some(n) = up {
-        match n.kind() {
+        match n.kind_str() {
             "lambda" => ctx.lambda = true,
             "keyword_argument" => {
                 let keyword = n
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|k| node_text(k, src))
                     .unwrap_or_default();
                 if DEFAULT_KEYWORDS.contains(&keyword) {
@@ -549,8 +535,8 @@ fn looks_like_id_wrapper(callee: &str) -> bool {
 }
 
 fn callee_name(call: Node<'_>, src: &[u8]) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
-    match function.kind() {
+    let function = call.field("function")?;
+    match function.kind_str() {
         "identifier" | "attribute" => Some(node_text(function, src).to_owned()),
         _ => None,
     }
@@ -558,15 +544,13 @@ fn callee_name(call: Node<'_>, src: &[u8]) -> Option<String> {
 
 /// The call or assignment a dict goes into: `store_message({...})`, `message = {...}`.
 fn dict_container<'t>(p: &Parents<'t>, pair: Node<'t>, src: &[u8]) -> Option<String> {
-    let dict = p.of(pair).filter(|d| d.kind() == "dictionary")?;
+    let dict = p.of(pair).filter(|d| d.kind_str() == "dictionary")?;
     let parent = p.of(dict)?;
-    match parent.kind() {
+    match parent.kind_str() {
         "argument_list" => p.of(parent).and_then(|c| callee_name(c, src)),
-        "keyword_argument" => parent
-            .child_by_field_name("name")
-            .map(|n| node_text(n, src).to_owned()),
+        "keyword_argument" => parent.field("name").map(|n| node_text(n, src).to_owned()),
         "assignment" => parent
-            .child_by_field_name("left")
+            .field("left")
             .and_then(|l| target_name(l, src))
             .map(|(n, _)| n),
         _ => None,
@@ -574,16 +558,16 @@ fn dict_container<'t>(p: &Parents<'t>, pair: Node<'t>, src: &[u8]) -> Option<Str
 }
 
 fn target_name(target: Node<'_>, src: &[u8]) -> Option<(String, NameSource)> {
-    match target.kind() {
+    match target.kind_str() {
         "identifier" => Some((
             node_text(target, src).to_owned(),
             NameSource::AssignmentTarget,
         )),
         "attribute" => target
-            .child_by_field_name("attribute")
+            .field("attribute")
             .map(|a| (node_text(a, src).to_owned(), NameSource::AttributeTarget)),
         "subscript" => target
-            .child_by_field_name("subscript")
+            .field("subscript")
             .and_then(|k| plain_string(k, src))
             .map(|k| (k, NameSource::SubscriptKey)),
         _ => None,
@@ -592,16 +576,14 @@ fn target_name(target: Node<'_>, src: &[u8]) -> Option<(String, NameSource)> {
 
 /// The name an `or` operand carries: `event.get('message_id')`, `x.message_id`, `message_id`.
 fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => Some(node_text(node, src).to_owned()),
         "attribute" => node
-            .child_by_field_name("attribute")
+            .field("attribute")
             .map(|a| node_text(a, src).to_owned()),
-        "subscript" => node
-            .child_by_field_name("subscript")
-            .and_then(|k| plain_string(k, src)),
+        "subscript" => node.field("subscript").and_then(|k| plain_string(k, src)),
         "call" => {
-            let args = node.child_by_field_name("arguments")?;
+            let args = node.field("arguments")?;
             let first = args.named_child(0)?;
             plain_string(first, src)
         }
@@ -612,11 +594,9 @@ fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
 fn enclosing_function_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
     let mut current = p.of(node);
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "function_definition" => {
-                return n
-                    .child_by_field_name("name")
-                    .map(|name| node_text(name, src).to_owned());
+                return n.field("name").map(|name| node_text(name, src).to_owned());
             }
             "lambda" | "class_definition" => return None,
             _ => current = p.of(n),
@@ -628,10 +608,8 @@ fn enclosing_function_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> O
 fn enclosing_class_name<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
     let mut current = p.of(node);
     while let Some(n) = current {
-        if n.kind() == "class_definition" {
-            return n
-                .child_by_field_name("name")
-                .map(|name| node_text(name, src).to_owned());
+        if n.kind_str() == "class_definition" {
+            return n.field("name").map(|name| node_text(name, src).to_owned());
         }
         current = p.of(n);
     }
@@ -805,9 +783,9 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
         if n.end_byte() <= after {
             continue;
         }
-        if n.kind() == "identifier" && n.start_byte() > after && node_text(n, src) == variable {
+        if n.kind_str() == "identifier" && n.start_byte() > after && node_text(n, src) == variable {
             if let Some(parent) = p.of(n) {
-                let is_binding = matches!(parent.kind(), "assignment" | "augmented_assignment")
+                let is_binding = matches!(parent.kind_str(), "assignment" | "augmented_assignment")
                     && is_field(parent, "left", n);
                 if !is_binding && best.is_none_or(|b| n.start_byte() < b.start_byte()) {
                     best = Some(n);
@@ -817,7 +795,7 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
         }
         if n.id() != scope.id()
             && matches!(
-                n.kind(),
+                n.kind_str(),
                 "function_definition" | "class_definition" | "lambda"
             )
         {
@@ -830,8 +808,8 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
     let mut evidence = Vec::new();
     let mut ctx = Context::default();
     let mut start = consumer;
-    if let Some(interp) = p.of(consumer).filter(|p| p.kind() == "interpolation")
-        && let Some(string) = p.of(interp).filter(|s| s.kind() == "string")
+    if let Some(interp) = p.of(consumer).filter(|p| p.kind_str() == "interpolation")
+        && let Some(string) = p.of(interp).filter(|s| s.kind_str() == "string")
     {
         start = string;
         let f = fstring_context(p, string, interp, consumer, src);

@@ -16,4 +16,5 @@ pub mod report;
 pub mod scan;
 pub mod sites;
 pub mod slice;
+pub mod syntax;
 pub mod walk;

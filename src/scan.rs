@@ -1,6 +1,7 @@
 //! The per-file pipeline and the parallel run over all files:
 //! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
 
+use crate::syntax::NodeExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -335,18 +336,18 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
     let mut stmt = node;
     let mut below = node;
     while let Some(parent) = parents.of(stmt) {
-        if matches!(parent.kind(), "block" | "module") {
+        if matches!(parent.kind_str(), "block" | "module") {
             break;
         }
         below = stmt;
         stmt = parent;
     }
-    if stmt.kind() == "decorated_definition" && below.id() != stmt.id() {
+    if stmt.kind_str() == "decorated_definition" && below.id() != stmt.id() {
         stmt = below;
     }
     let mut end = stmt.end_byte();
     let mut cursor = stmt.walk();
-    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind() == "block")
+    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind_str() == "block")
         && body.start_byte() > node.end_byte()
     {
         end = body.start_byte();
@@ -379,7 +380,7 @@ fn comments_within(node: Node<'_>, end: usize) -> Vec<std::ops::Range<usize>> {
         if n.start_byte() >= end {
             continue;
         }
-        if n.kind() == "comment" {
+        if n.kind_str() == "comment" {
             found.push(n.start_byte()..n.end_byte().min(end));
             continue;
         }
@@ -432,7 +433,8 @@ impl<'a> LineIndex<'a> {
         let line = self.line_number(offset);
         let start = self.starts[line - 1];
         let text = self.text;
-        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |i| offset + i + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..])
+            .map_or(text.len(), |i| offset + i + 1);
         &text[start..end]
     }
 }

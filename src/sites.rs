@@ -4,6 +4,9 @@
 //! `queries/` find imports, name bindings and `X.uuid4` attributes; this module decides, with
 //! Python's scoping rules (class bodies do not enclose their methods), which of them are sites.
 
+use crate::syntax::NodeExt;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -45,29 +48,85 @@ struct Scope {
     globals: HashSet<String>,
 }
 
-/// Parent links of every node of a tree, built once: `Node::parent` walks down from the root
-/// on every call, which costs more than the whole analysis on wide files.
-#[derive(Debug)]
+/// Parent links, found on demand and kept. `Node::parent` walks down from the root on every
+/// call, and a full traversal of the tree up front costs more than the rest of the analysis:
+/// a lookup walks down from the root once, to the node asked for, and keeps every link on the
+/// way, so climbing from an occurrence costs one descent. Wide nodes (a module, a class body, a
+/// long literal) keep their children in order and are searched by offset.
 pub struct Parents<'t> {
-    map: rustc_hash::FxHashMap<usize, Node<'t>>,
+    root: Node<'t>,
+    links: RefCell<FxHashMap<usize, Node<'t>>>,
+    /// Children of wide nodes, by node id.
+    wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
 }
+
+/// Nodes with more children than this are searched by offset.
+const WIDE: usize = 16;
 
 impl<'t> Parents<'t> {
     pub fn new(tree: &'t Tree) -> Self {
-        let mut map = rustc_hash::FxHashMap::default();
-        let mut cursor = tree.walk();
-        let mut stack = vec![tree.root_node()];
-        while let Some(node) = stack.pop() {
-            for child in node.children(&mut cursor) {
-                map.insert(child.id(), node);
-                stack.push(child);
-            }
+        Parents {
+            root: tree.root_node(),
+            links: RefCell::default(),
+            wide: RefCell::default(),
         }
-        Parents { map }
     }
 
+    /// The parent of `node` (`None` for the root).
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
-        self.map.get(&node.id()).copied()
+        if node.id() == self.root.id() {
+            return None;
+        }
+        if let Some(parent) = self.links.borrow().get(&node.id()) {
+            return Some(*parent);
+        }
+        let mut current = self.root;
+        loop {
+            let child = self.child_with(current, node)?;
+            self.links.borrow_mut().insert(child.id(), current);
+            if child.id() == node.id() {
+                return Some(current);
+            }
+            current = child;
+        }
+    }
+
+    /// The child of `parent` that is or contains `node`, as `Node::child_with_descendant`.
+    fn child_with(&self, parent: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+        if parent.child_count() > WIDE && node.start_byte() < node.end_byte() {
+            let children = self.children_of_wide(parent);
+            // The first child that ends at or after the node; it is the answer when it
+            // plainly contains the node (empty nodes and leaves go the slow way).
+            let i = children.partition_point(|c| c.end_byte() < node.end_byte());
+            if let Some(&child) = children.get(i)
+                && child.start_byte() <= node.start_byte()
+                && (child.id() == node.id() || child.child_count() > 0)
+                && child.start_byte() < child.end_byte()
+            {
+                return Some(child);
+            }
+        }
+        parent.child_with_descendant(node)
+    }
+
+    fn children_of_wide(&self, parent: Node<'t>) -> Rc<[Node<'t>]> {
+        if let Some(children) = self.wide.borrow().get(&parent.id()) {
+            return Rc::clone(children);
+        }
+        let mut cursor = parent.walk();
+        let children: Rc<[Node<'t>]> = parent.children(&mut cursor).collect();
+        self.wide
+            .borrow_mut()
+            .insert(parent.id(), Rc::clone(&children));
+        children
+    }
+}
+
+impl std::fmt::Debug for Parents<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parents")
+            .field("links", &self.links.borrow().len())
+            .finish()
     }
 }
 
@@ -155,7 +214,7 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
         let name = node_text(ident, src);
         let parent = parents.of(ident);
         // `X.uuid4`: the query confirms the shape on the attribute around the occurrence.
-        if name == "uuid4" && parent.is_some_and(|p| p.kind() == "attribute") {
+        if name == "uuid4" && parent.is_some_and(|p| p.kind_str() == "attribute") {
             let attribute = parent.expect("checked above");
             let mut matches = cursor.matches(&CANDIDATES_QUERY, attribute, src);
             while let Some(m) = matches.next() {
@@ -206,7 +265,7 @@ fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Nod
         })
         .filter_map(|start| {
             let node = root.descendant_for_byte_range(start, start + name.len())?;
-            (node.kind() == "identifier"
+            (node.kind_str() == "identifier"
                 && node.start_byte() == start
                 && node.end_byte() == start + name.len())
             .then_some(node)
@@ -217,7 +276,7 @@ fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Nod
 fn enclosing_import<'t>(p: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
     let mut current = p.of(node);
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "import_statement" | "import_from_statement" => return Some(n),
             "dotted_name" | "aliased_import" | "wildcard_import" => current = p.of(n),
             _ => return None,
@@ -240,9 +299,8 @@ enum BindingPosition {
 fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<BindingPosition> {
     let mut child = ident;
     while let Some(parent) = p.of(child) {
-        let is_field =
-            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
-        match parent.kind() {
+        let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
+        match parent.kind_str() {
             "pattern_list"
             | "tuple_pattern"
             | "list_pattern"
@@ -281,7 +339,7 @@ fn make_site<'t>(
 ) -> FoundSite<'t> {
     let parent = p.of(node);
     let called = parent.filter(|p| {
-        p.kind() == "call" && p.child_by_field_name("function").map(|f| f.id()) == Some(node.id())
+        p.kind_str() == "call" && p.field("function").map(|f| f.id()) == Some(node.id())
     });
     FoundSite {
         parents: Rc::clone(p),
@@ -305,7 +363,7 @@ fn in_error_region<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
             return true;
         }
         if p.of(n)
-            .is_some_and(|p| matches!(p.kind(), "block" | "module"))
+            .is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
         {
             return n.has_error();
         }
@@ -319,9 +377,8 @@ fn is_expression_use<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
     let Some(parent) = p.of(node) else {
         return false;
     };
-    let is_field =
-        |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(node.id());
-    match parent.kind() {
+    let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(node.id());
+    match parent.kind_str() {
         "attribute" => !is_field("attribute"),
         "keyword_argument" => !is_field("name"),
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
@@ -496,11 +553,10 @@ pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
     let mut in_default_or_annotation = false;
     let mut via_for_in_right = false;
     while let Some(parent) = p.of(child) {
-        let is_field =
-            |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
-        match parent.kind() {
+        let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
+        match parent.kind_str() {
             "function_definition" | "lambda" => {
-                let kind = if parent.kind() == "lambda" {
+                let kind = if parent.kind_str() == "lambda" {
                     ScopeKind::Lambda
                 } else {
                     ScopeKind::Function
@@ -521,7 +577,7 @@ pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
                     let mut cursor = parent.walk();
                     parent
                         .named_children(&mut cursor)
-                        .find(|c| c.kind() == "for_in_clause")
+                        .find(|c| c.kind_str() == "for_in_clause")
                 };
                 let in_first_iterable =
                     via_for_in_right && first_for.map(|f| f.id()) == Some(child.id());
@@ -531,7 +587,7 @@ pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
             }
             _ => {}
         }
-        via_for_in_right = parent.kind() == "for_in_clause" && is_field("right");
+        via_for_in_right = parent.kind_str() == "for_in_clause" && is_field("right");
         child = parent;
     }
     (child, ScopeKind::Module)
@@ -542,8 +598,8 @@ pub fn scope_path<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut names = Vec::new();
     let mut current = p.of(node);
     while let Some(n) = current {
-        if matches!(n.kind(), "function_definition" | "class_definition")
-            && let Some(name) = n.child_by_field_name("name")
+        if matches!(n.kind_str(), "function_definition" | "class_definition")
+            && let Some(name) = n.field("name")
         {
             names.push(node_text(name, src));
         }

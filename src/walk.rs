@@ -74,7 +74,9 @@ pub fn visit(
     explicit.par_iter().for_each(|path| on_file(path));
     result.files.extend(explicit);
     // By bytes: `Path::cmp` goes component by component, slow on thousands of paths.
-    result.files.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    result
+        .files
+        .sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     result.files.dedup();
     result
 }

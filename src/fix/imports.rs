@@ -2,6 +2,7 @@
 //! docstring, `from __future__` imports and the leading import block) unless the file already
 //! has it, and drop `import uuid` / `uuid4` bindings that nothing in the file uses any more.
 
+use crate::syntax::NodeExt;
 use std::collections::BTreeSet;
 use tree_sitter::{Node, Tree};
 
@@ -31,9 +32,9 @@ pub fn existing_generator(tree: &Tree, text: &str, config: &Config) -> Option<St
     let root = tree.root_node();
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
-        .filter(|node| node.kind() == "import_from_statement")
+        .filter(|node| node.kind_str() == "import_from_statement")
         .filter(|node| {
-            node.child_by_field_name("module_name")
+            node.field("module_name")
                 .is_some_and(|m| squeeze(node_text(m, src)) == wanted.module)
         })
         .flat_map(|node| imported_names(node, src))
@@ -119,13 +120,13 @@ fn import_items(stmt: Node<'_>) -> Vec<Node<'_>> {
 }
 
 fn item_names(item: Node<'_>, src: &[u8]) -> (String, String) {
-    if item.kind() == "aliased_import" {
+    if item.kind_str() == "aliased_import" {
         let name = item
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| squeeze(node_text(n, src)))
             .unwrap_or_default();
         let alias = item
-            .child_by_field_name("alias")
+            .field("alias")
             .map(|a| node_text(a, src).to_owned())
             .unwrap_or_default();
         (name, alias)
@@ -190,7 +191,7 @@ fn generator_insertion(tree: &Tree, text: &str, config: &Config) -> Result<Edit,
     let mut seen_statement = false;
     let mut cursor = root.walk();
     for child in root.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "comment" => continue,
             "expression_statement" if !seen_statement && is_docstring(child) => {
                 anchor = Some(child);
@@ -252,7 +253,7 @@ fn is_docstring(stmt: Node<'_>) -> bool {
     stmt.named_child_count() == 1
         && stmt
             .named_child(0)
-            .is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"))
+            .is_some_and(|c| matches!(c.kind_str(), "string" | "concatenated_string"))
 }
 
 /// Bindings of the uuid module or `uuid4` whose name a rewritten site used and nothing uses now.
@@ -290,9 +291,9 @@ fn removals(
     }
     let mut edits = Vec::new();
     for stmt in statements {
-        let from = stmt.kind() == "import_from_statement";
+        let from = stmt.kind_str() == "import_from_statement";
         let from_uuid = stmt
-            .child_by_field_name("module_name")
+            .field("module_name")
             .is_some_and(|m| squeeze(node_text(m, src)) == "uuid");
         if from && !from_uuid {
             continue;
@@ -319,7 +320,7 @@ fn removals(
 fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = Some(node);
     while let Some(n) = current {
-        match n.kind() {
+        match n.kind_str() {
             "import_statement" | "import_from_statement" => {
                 return (!n.has_error()).then_some(n);
             }
@@ -353,7 +354,7 @@ fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) ->
         let mut in_error = false;
         let mut current = Some(node);
         while let Some(n) = current {
-            match n.kind() {
+            match n.kind_str() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
                     in_import = true;
                 }
@@ -369,7 +370,7 @@ fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) ->
             continue;
         }
         let exact = node.start_byte() == at && node.end_byte() == end;
-        match node.kind() {
+        match node.kind_str() {
             "identifier" if exact && !is_name_only(node) => return true,
             "string_content" if exact => return true,
             _ => {}
@@ -383,12 +384,12 @@ fn is_name_only(ident: Node<'_>) -> bool {
     let Some(parent) = ident.parent() else {
         return false;
     };
-    let field = match parent.kind() {
+    let field = match parent.kind_str() {
         "attribute" => "attribute",
         "keyword_argument" => "name",
         _ => return false,
     };
-    parent.child_by_field_name(field).map(|n| n.id()) == Some(ident.id())
+    parent.field(field).map(|n| n.id()) == Some(ident.id())
 }
 
 /// Edits removing the flagged items of one import statement, or the statement itself when all go.
@@ -410,17 +411,17 @@ fn remove_items(
     };
     if removed == items.len() {
         let sole_statement = stmt.parent().is_some_and(|p| {
-            p.kind() == "block" && {
+            p.kind_str() == "block" && {
                 let mut cursor = p.walk();
                 p.named_children(&mut cursor)
-                    .filter(|c| c.kind() != "comment")
+                    .filter(|c| c.kind_str() != "comment")
                     .count()
                     == 1
             }
         });
         let in_statement_list = stmt
             .parent()
-            .is_some_and(|p| matches!(p.kind(), "block" | "module"));
+            .is_some_and(|p| matches!(p.kind_str(), "block" | "module"));
         if sole_statement || !in_statement_list || !alone_on_its_lines(text, stmt) {
             return Vec::new();
         }

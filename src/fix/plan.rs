@@ -4,6 +4,7 @@
 //! least as tightly as the expression it replaces. Inside f-strings the quote of the prefix
 //! literal is one that Python 3.8–3.11 accepts there: never the quote of an enclosing string.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::classify::{Classified, clean_prefix};
@@ -105,7 +106,7 @@ fn no_free_quote() -> Reason {
 
 /// The length a sliced value keeps, as the generator's last N characters (`[-N:]`).
 fn truncation(node: Node<'_>, classified: Option<usize>) -> Result<Option<usize>, Reason> {
-    if node.kind() != "subscript" {
+    if node.kind_str() != "subscript" {
         return Ok(None);
     }
     // classify reads `[:N]`, `[0:N]` and `[-N:]`; other bounds cannot keep a known length.
@@ -125,7 +126,7 @@ fn truncation(node: Node<'_>, classified: Option<usize>) -> Result<Option<usize>
 fn contains_kind(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
     loop {
-        if cursor.node().kind() == kind {
+        if cursor.node().kind_str() == kind {
             return true;
         }
         if cursor.goto_first_child() {
@@ -145,7 +146,7 @@ fn contains_kind(node: Node<'_>, kind: &str) -> bool {
 /// Where a lambda stands alone without changing how the code around it parses.
 fn lambda_needs_no_parens(parent: Node<'_>) -> bool {
     matches!(
-        parent.kind(),
+        parent.kind_str(),
         "keyword_argument"
             | "argument_list"
             | "assignment"
@@ -168,8 +169,8 @@ fn free_quote<'t>(node: Node<'t>, parents: &Parents<'t>, src: &[u8]) -> Option<c
     let mut triple = Vec::new();
     let mut current = Some(node);
     while let Some(n) = current {
-        if n.kind() == "string"
-            && let Some(start) = n.child(0).filter(|c| c.kind() == "string_start")
+        if n.kind_str() == "string"
+            && let Some(start) = n.child(0).filter(|c| c.kind_str() == "string_start")
         {
             let text = node_text(start, src);
             if let Some(q) = text.chars().last() {

@@ -1,0 +1,98 @@
+//! Cheap node kinds and fields. `Node::kind` validates the kind's C string as UTF-8 on every
+//! call and `Node::child_by_field_name` compares the name with every field name of the grammar;
+//! the analysis asks both hundreds of thousands of times, so both are tables here.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+use tree_sitter::{Language, Node};
+
+fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// Kind names by kind id.
+static KINDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let language = language();
+    (0..language.node_kind_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+});
+
+/// Field ids by field name.
+static FIELDS: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
+    let language = language();
+    (1..=language.field_count())
+        .filter_map(|id| {
+            let id = u16::try_from(id).ok()?;
+            Some((language.field_name_for_id(id)?, id))
+        })
+        .collect()
+});
+
+pub trait NodeExt<'t> {
+    /// The same as `Node::kind`, from a table.
+    fn kind_str(&self) -> &'static str;
+    /// The same as `Node::child_by_field_name`, with the field id from a table.
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn kind_str(&self) -> &'static str {
+        match KINDS.get(usize::from(self.kind_id())) {
+            Some(kind) if !kind.is_empty() => kind,
+            // ERROR and other built-in kinds have ids outside the table.
+            _ => self.kind(),
+        }
+    }
+
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        match FIELDS.get(name) {
+            Some(&id) => self.child_by_field_id(id),
+            None => self.child_by_field_name(name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_agree_with_tree_sitter() {
+        let src = "import uuid\n@d\nclass C(B):\n    def f(self, a: int = 1):\n        x = f\"{uuid.uuid4().hex[:8]}\" + y[1]  # c\n        return (lambda: 1)()\nx = (\n";
+        let tree = crate::parse::parse(src, None).unwrap();
+        let mut cursor = tree.walk();
+        let mut seen = 0;
+        loop {
+            let node = cursor.node();
+            assert_eq!(node.kind_str(), node.kind());
+            for name in [
+                "name",
+                "body",
+                "left",
+                "right",
+                "function",
+                "arguments",
+                "value",
+            ] {
+                assert_eq!(node.field(name), node.child_by_field_name(name));
+            }
+            seen += 1;
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    assert!(seen > 50);
+                    return;
+                }
+            }
+        }
+    }
+}
