@@ -109,6 +109,23 @@ impl<'t> Parents<'t> {
         parent.child_with_descendant(node)
     }
 
+    /// The same as `root.descendant_for_byte_range(start, end)`, starting from the top-level
+    /// statement that holds the range when there is one.
+    pub fn descendant_for_byte_range(&self, start: usize, end: usize) -> Option<Node<'t>> {
+        let root = self.root;
+        if root.child_count() > WIDE && start < end {
+            let children = self.children_of_wide(root);
+            let i = children.partition_point(|c| c.end_byte() < end);
+            if let Some(&child) = children.get(i)
+                && child.start_byte() < start
+                && end < child.end_byte()
+            {
+                return child.descendant_for_byte_range(start, end);
+            }
+        }
+        root.descendant_for_byte_range(start, end)
+    }
+
     fn children_of_wide(&self, parent: Node<'t>) -> Rc<[Node<'t>]> {
         if let Some(children) = self.wide.borrow().get(&parent.id()) {
             return Rc::clone(children);
@@ -153,14 +170,13 @@ pub struct FoundSite<'t> {
 /// queries run only on the import statement or attribute around it.
 pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let src = text.as_bytes();
-    let root = tree.root_node();
     let parents = Rc::new(Parents::new(tree));
     let mut model = ScopeModel::default();
     let mut seen_imports = HashSet::new();
 
     // Pass 1: imports that mention `uuid` name the module and the local aliases.
     let mut imports = Vec::new();
-    for ident in identifier_occurrences(root, src, "uuid") {
+    for ident in identifier_occurrences(&parents, src, "uuid") {
         if let Some(import) = enclosing_import(&parents, ident)
             && seen_imports.insert(import.id())
         {
@@ -176,7 +192,7 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     // Pass 2: every occurrence of an interesting name is an import, a binding, or a use.
     let mut uses = Vec::new();
     for name in &interesting {
-        for ident in identifier_occurrences(root, src, name) {
+        for ident in identifier_occurrences(&parents, src, name) {
             if let Some(import) = enclosing_import(&parents, ident) {
                 if seen_imports.insert(import.id()) {
                     imports.extend(collect_imports(import, src));
@@ -255,7 +271,7 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
 }
 
 /// Identifier nodes whose text is exactly `name`, found from its textual occurrences.
-fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Node<'t>> {
+fn identifier_occurrences<'t>(p: &Parents<'t>, src: &[u8], name: &str) -> Vec<Node<'t>> {
     let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     memchr::memmem::find_iter(src, name.as_bytes())
         .filter(|&start| {
@@ -264,7 +280,7 @@ fn identifier_occurrences<'t>(root: Node<'t>, src: &[u8], name: &str) -> Vec<Nod
                 && src.get(end).is_none_or(|&b| !is_ident_byte(b))
         })
         .filter_map(|start| {
-            let node = root.descendant_for_byte_range(start, start + name.len())?;
+            let node = p.descendant_for_byte_range(start, start + name.len())?;
             (node.kind_str() == "identifier"
                 && node.start_byte() == start
                 && node.end_byte() == start + name.len())
