@@ -6,7 +6,7 @@
 
 use crate::syntax::NodeExt;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -56,6 +56,8 @@ struct Scope {
 pub struct Parents<'t> {
     root: Node<'t>,
     links: RefCell<FxHashMap<usize, Node<'t>>>,
+    /// The node `deepest_holding` found last.
+    hint: Cell<Option<Node<'t>>>,
     /// Children of wide nodes, by node id.
     wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
 }
@@ -68,6 +70,7 @@ impl<'t> Parents<'t> {
         Parents {
             root: tree.root_node(),
             links: RefCell::default(),
+            hint: Cell::new(None),
             wide: RefCell::default(),
         }
     }
@@ -109,21 +112,38 @@ impl<'t> Parents<'t> {
         parent.child_with_descendant(node)
     }
 
-    /// The same as `root.descendant_for_byte_range(start, end)`, starting from the top-level
-    /// statement that holds the range when there is one.
-    pub fn descendant_for_byte_range(&self, start: usize, end: usize) -> Option<Node<'t>> {
-        let root = self.root;
-        if root.child_count() > WIDE && start < end {
-            let children = self.children_of_wide(root);
-            let i = children.partition_point(|c| c.end_byte() < end);
-            if let Some(&child) = children.get(i)
-                && child.start_byte() < start
-                && end < child.end_byte()
-            {
-                return child.descendant_for_byte_range(start, end);
+    /// The deepest node that holds the non-empty range `start..end`, as
+    /// `root.descendant_for_byte_range(start, end)`. The search starts from the last node found,
+    /// climbing only as far as needed (occurrences come in order, mostly close together), and
+    /// keeps the links on its way down.
+    pub fn deepest_holding(&self, start: usize, end: usize) -> Node<'t> {
+        let holds = |n: Node<'t>| n.start_byte() <= start && end <= n.end_byte();
+        let mut node = self.hint.get().unwrap_or(self.root);
+        while !holds(node) {
+            match self.of(node) {
+                Some(parent) => node = parent,
+                None => break,
             }
         }
-        root.descendant_for_byte_range(start, end)
+        loop {
+            // The first child ending after `start` holds the range if any child does.
+            let child = if node.child_count() > WIDE {
+                let children = self.children_of_wide(node);
+                let i = children.partition_point(|c| c.end_byte() <= start);
+                children.get(i).copied()
+            } else {
+                node.first_child_for_byte(start)
+            };
+            match child {
+                Some(child) if holds(child) => {
+                    self.links.borrow_mut().insert(child.id(), node);
+                    node = child;
+                }
+                _ => break,
+            }
+        }
+        self.hint.set(Some(node));
+        node
     }
 
     fn children_of_wide(&self, parent: Node<'t>) -> Rc<[Node<'t>]> {
@@ -176,7 +196,8 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
 
     // Pass 1: imports that mention `uuid` name the module and the local aliases.
     let mut imports = Vec::new();
-    for ident in identifier_occurrences(&parents, src, "uuid") {
+    let uuid_occurrences = identifier_occurrences(&parents, src, "uuid");
+    for &ident in &uuid_occurrences {
         if let Some(import) = enclosing_import(&parents, ident)
             && seen_imports.insert(import.id())
         {
@@ -192,7 +213,12 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     // Pass 2: every occurrence of an interesting name is an import, a binding, or a use.
     let mut uses = Vec::new();
     for name in &interesting {
-        for ident in identifier_occurrences(&parents, src, name) {
+        let occurrences = if name == "uuid" {
+            uuid_occurrences.clone()
+        } else {
+            identifier_occurrences(&parents, src, name)
+        };
+        for ident in occurrences {
             if let Some(import) = enclosing_import(&parents, ident) {
                 if seen_imports.insert(import.id()) {
                     imports.extend(collect_imports(import, src));
@@ -280,7 +306,7 @@ fn identifier_occurrences<'t>(p: &Parents<'t>, src: &[u8], name: &str) -> Vec<No
                 && src.get(end).is_none_or(|&b| !is_ident_byte(b))
         })
         .filter_map(|start| {
-            let node = p.descendant_for_byte_range(start, start + name.len())?;
+            let node = p.deepest_holding(start, start + name.len());
             (node.kind_str() == "identifier"
                 && node.start_byte() == start
                 && node.end_byte() == start + name.len())

@@ -77,9 +77,7 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
             let c = b[i];
             match c {
                 b'#' => {
-                    while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
-                        i += 1;
-                    }
+                    i = memchr::memchr2(b'\n', b'\r', &b[i..]).map_or(b.len(), |n| i + n);
                 }
                 b'\\' if matches!(b.get(i + 1), Some(b'\n' | b'\r')) => {
                     i += 1;
@@ -118,10 +116,7 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
                 _ => {
                     // Skip the run up to the next byte that matters; spaces inside it do not
                     // end it, so the significant byte is the last non-blank one.
-                    i += 1;
-                    while i < b.len() && !SPECIAL[b[i] as usize] {
-                        i += 1;
-                    }
+                    i = find_special(b, i + 1);
                     let mut last = i - 1;
                     while matches!(b[last], b' ' | b'\t' | b'\x0c') {
                         last -= 1;
@@ -157,11 +152,8 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
     Some(lines)
 }
 
-fn next_line(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i] != b'\n' {
-        i += 1;
-    }
-    i + 1
+fn next_line(b: &[u8], i: usize) -> usize {
+    memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n) + 1
 }
 
 fn first_word(text: &str) -> &str {
@@ -192,7 +184,19 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let quote = b[i];
     let triple = b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote);
     let mut j = if triple { i + 3 } else { i + 1 };
-    while j < b.len() {
+    loop {
+        // Only a quote, a backslash or (in a one-line string) a line end can matter.
+        j = if triple {
+            memchr::memchr2(quote, b'\\', &b[j.min(b.len())..])
+        } else {
+            memchr::memchr3(quote, b'\\', b'\n', &b[j.min(b.len())..]).map(
+                |n| match memchr::memchr(b'\r', &b[j..j + n]) {
+                    Some(r) => r,
+                    None => n,
+                },
+            )
+        }
+        .map(|n| j + n)?;
         let c = b[j];
         if c == b'\\' {
             j += 2;
@@ -204,12 +208,68 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
             }
         } else if c == quote {
             return Some(j + 1);
-        } else if c == b'\n' || c == b'\r' {
+        } else {
             return None;
         }
         j += 1;
     }
-    None
+}
+
+/// The offset of the first byte at or after `i` that the tokenizer must look at (`SPECIAL`),
+/// or the end: sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+fn find_special(b: &[u8], mut i: usize) -> usize {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; every load reads 16 bytes at `i`, and the
+    // loop runs only while `i + 16 <= b.len()`.
+    unsafe {
+        let low_bit = _mm_set1_epi8(0xFE_u8 as i8);
+        let case_bit = _mm_set1_epi8(0xDF_u8 as i8);
+        let parens = _mm_set1_epi8(b'(' as i8); // ( )
+        let quote_hash = _mm_set1_epi8(b'"' as i8); // " #
+        let open = _mm_set1_epi8(b'[' as i8); // [ {
+        let close = _mm_set1_epi8(b']' as i8); // ] }
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let apostrophe = _mm_set1_epi8(b'\'' as i8);
+        let lf = _mm_set1_epi8(b'\n' as i8);
+        let cr = _mm_set1_epi8(b'\r' as i8);
+        while i + 16 <= b.len() {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            let even = _mm_and_si128(v, low_bit);
+            let upper = _mm_and_si128(v, case_bit);
+            let hits = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_or_si128(
+                        _mm_cmpeq_epi8(even, parens),
+                        _mm_cmpeq_epi8(even, quote_hash),
+                    ),
+                    _mm_or_si128(_mm_cmpeq_epi8(upper, open), _mm_cmpeq_epi8(upper, close)),
+                ),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, apostrophe)),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)),
+                ),
+            );
+            let mask = _mm_movemask_epi8(hits) as u32;
+            if mask != 0 {
+                return i + mask.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    find_special_scalar(b, i)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn find_special(b: &[u8], i: usize) -> usize {
+    find_special_scalar(b, i)
+}
+
+fn find_special_scalar(b: &[u8], i: usize) -> usize {
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&c| SPECIAL[c as usize])
+        .map_or(b.len(), |n| i + n)
 }
 
 const CONTINUATION_CLAUSES: [&str; 4] = ["elif", "else", "except", "finally"];
