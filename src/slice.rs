@@ -38,6 +38,16 @@ fn logical_lines(text: &str) -> Option<Vec<LogicalLine<'_>>> {
         // At a physical line start: measure indentation.
         let line_start = i;
         let mut indent = 0;
+        // Spaces eight at a time: indentation is mostly spaces.
+        while let Some(word) = b.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            let spaces = ((word ^ 0x2020_2020_2020_2020).trailing_zeros() / 8) as usize;
+            indent += spaces;
+            i += spaces;
+            if spaces < 8 {
+                break;
+            }
+        }
         while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\x0c') {
             indent = if b[i] == b'\t' {
                 (indent / 8 + 1) * 8
@@ -465,5 +475,37 @@ mod tests {
         let lines = logical_lines("x = f(\n  1,\n  '''a\nb''')\ny = 2 \\\n  + 3\n").unwrap();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].first, "y");
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The sixteen-byte search finds what the byte-by-byte one finds, wherever it starts.
+        #[test]
+        fn find_special_agrees_with_the_scalar_search(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b'a'), Just(b'|'), Just(b'\\'), Just(b'('), Just(b'}'),
+                    Just(b'"'), Just(b'#'), Just(b'\n'), Just(b'\r'), Just(b'{'), Just(b'^'), any::<u8>()],
+                0..80),
+            start in 0usize..80,
+        ) {
+            let start = start.min(bytes.len());
+            prop_assert_eq!(find_special(&bytes, start), find_special_scalar(&bytes, start));
+        }
+    }
+
+    #[test]
+    fn strings_end_where_python_ends_them() {
+        assert_eq!(skip_string(b"'a\\'b' x", 0), Some(6));
+        assert_eq!(skip_string(b"'ab\nc'", 0), None);
+        assert_eq!(skip_string(b"'ab\rc'", 0), None);
+        assert_eq!(skip_string(b"'a\\\nb'", 0), Some(6));
+        assert_eq!(skip_string(b"\"\"\"a\n\"b\"\"\" x", 0), Some(10));
+        assert_eq!(skip_string(b"'''a''", 0), None);
+        assert_eq!(skip_string(b"'a\\", 0), None);
     }
 }
