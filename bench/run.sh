@@ -77,10 +77,13 @@ ag_runs=$((runs < 2 ? runs : 2))
 
 # ---- binary -----------------------------------------------------------------------------------
 status=0
+floor=""
 if [ -z "$bin" ]; then
   echo "== cargo build --release"
   if cargo build --release --quiet; then
     bin=target/release/uuid-migrate
+    # the cost floor of a scan (examples/floor.rs): walk+read, +tokenize, +sliced parse
+    cargo build --release --quiet --example floor && floor=target/release/examples/floor
   else
     echo "run.sh: cargo build --release failed; uuid-migrate rows are skipped" >&2
     status=1
@@ -96,6 +99,9 @@ rev="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEA
 if [ -n "$bin" ]; then
   # time a private copy, so that a rebuild during the run cannot change the binary under test
   cp "$bin" "$tmp/uuid-migrate" && bin="$tmp/uuid-migrate"
+fi
+if [ -n "$floor" ]; then
+  cp "$floor" "$tmp/floor" && floor="$tmp/floor"
 fi
 
 # ---- trees ------------------------------------------------------------------------------------
@@ -136,6 +142,7 @@ time_row() {
   json="$results/$corpus-$slug.json"
   line=$(quote "$@")
   [ -n "$shown_bin" ] && line=${line//"$bin"/"$shown_bin"}
+  [ -n "$floor" ] && line=${line//"$floor"/target/release/examples/floor}
   echo "   timing $label ($n runs): $line"
   if have hyperfine; then
     hyperfine $hyperfine_n -i --style none --runs "$n" --warmup "$warm" --export-json "$json" "$line" >/dev/null 2>"$tmp/hf.err" ||
@@ -246,6 +253,14 @@ for tree in "${trees[@]}"; do
   if have rg; then
     probe rg -c uuid4 -t py "$tree"
     time_row "rg -c uuid4" "$runs" 1 "" rg -c uuid4 -t py "$tree"
+  fi
+
+  if [ -n "$floor" ]; then
+    # what a scan cannot go below with this design: the same walk, read and prefilter, then the
+    # tokenizer's slicing, then tree-sitter on the slices; no analysis, no output
+    time_row "floor: walk + read" "$runs" 1 "examples/floor.rs" "$floor" read "$tree"
+    time_row "floor: + tokenize" "$runs" 1 "examples/floor.rs" "$floor" slice "$tree"
+    time_row "floor: + sliced parse" "$runs" 1 "examples/floor.rs; $("$floor" parse "$tree" | sed 's/.*candidates (\([0-9]*\) bytes), \([0-9]*\) bytes parsed/\2 of \1 candidate bytes parsed/')" "$floor" parse "$tree"
   fi
 
   if [ -n "$bin" ]; then
