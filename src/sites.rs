@@ -196,7 +196,19 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
 
     // Pass 1: imports that mention `uuid` name the module and the local aliases.
     let mut imports = Vec::new();
-    let uuid_occurrences = identifier_occurrences(&parents, src, "uuid");
+    let uuid_occurrences = identifier_occurrences(&parents, src, "uuid", &FxHashMap::default());
+    // The `uuid4` of each `uuid.uuid4` comes with its `uuid`: no search for it later.
+    let mut known = FxHashMap::default();
+    for &ident in &uuid_occurrences {
+        if let Some(attribute) = parents.of(ident).filter(|a| a.kind_str() == "attribute")
+            && attribute.field("object") == Some(ident)
+            && let Some(name) = attribute.field("attribute")
+            && name.kind_str() == "identifier"
+        {
+            parents.links.borrow_mut().insert(name.id(), attribute);
+            known.insert(name.start_byte(), name);
+        }
+    }
     for &ident in &uuid_occurrences {
         if let Some(import) = enclosing_import(&parents, ident)
             && seen_imports.insert(import.id())
@@ -216,7 +228,7 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
         let occurrences = if name == "uuid" {
             uuid_occurrences.clone()
         } else {
-            identifier_occurrences(&parents, src, name)
+            identifier_occurrences(&parents, src, name, &known)
         };
         for ident in occurrences {
             if let Some(import) = enclosing_import(&parents, ident) {
@@ -297,7 +309,13 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
 }
 
 /// Identifier nodes whose text is exactly `name`, found from its textual occurrences.
-fn identifier_occurrences<'t>(p: &Parents<'t>, src: &[u8], name: &str) -> Vec<Node<'t>> {
+/// `known` holds identifiers already found, by start offset.
+fn identifier_occurrences<'t>(
+    p: &Parents<'t>,
+    src: &[u8],
+    name: &str,
+    known: &FxHashMap<usize, Node<'t>>,
+) -> Vec<Node<'t>> {
     let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     memchr::memmem::find_iter(src, name.as_bytes())
         .filter(|&start| {
@@ -306,7 +324,10 @@ fn identifier_occurrences<'t>(p: &Parents<'t>, src: &[u8], name: &str) -> Vec<No
                 && src.get(end).is_none_or(|&b| !is_ident_byte(b))
         })
         .filter_map(|start| {
-            let node = p.deepest_holding(start, start + name.len());
+            let node = match known.get(&start) {
+                Some(&node) => node,
+                None => p.deepest_holding(start, start + name.len()),
+            };
             (node.kind_str() == "identifier"
                 && node.start_byte() == start
                 && node.end_byte() == start + name.len())
