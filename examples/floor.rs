@@ -40,7 +40,16 @@ fn main() {
         AtomicUsize::new(0),
     );
     let walked = visit(&paths, &config, WalkOptions::default(), &|path| {
-        let Ok(raw) = std::fs::read(path) else { return };
+        // As `scan_file`: one open, one fstat, then the read.
+        let mut raw = Vec::new();
+        let read = std::fs::File::open(path).and_then(|mut file| {
+            let len = file.metadata()?.len();
+            raw.reserve(usize::try_from(len).unwrap_or(0) + 1);
+            std::io::Read::read_to_end(&mut file, &mut raw)
+        });
+        if read.is_err() {
+            return;
+        }
         if looks_binary(&raw) || !may_contain_site(&raw) {
             return;
         }
