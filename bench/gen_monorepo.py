@@ -1081,7 +1081,7 @@ def render(spec: dict, seed: int) -> tuple[str, Sites]:
 # --------------------------------------------------------------------------------------------
 
 
-def plan(n_files: int, seed: int) -> list[dict]:
+def plan(n_files: int, seed: int, plain_scale: float = 1.0) -> list[dict]:
     rng = random.Random(seed)
     scale = n_files / 9000
     total_sites = max(10, round(10000 * scale))
@@ -1181,6 +1181,7 @@ def plan(n_files: int, seed: int) -> list[dict]:
     # sizes: log-normal, mean ~6 KB for ordinary modules; files that mention uuid4 are drawn
     # again below with a mean ~15 KB, so that the bytes a scanner must parse come to ~34 MB, as
     # in the real repository (1,719 candidate files of a 20 KB average)
+    # (--plain-scale grows them afterwards, drawing nothing more: the default tree is unchanged)
     for spec in specs:
         if spec["role"] == "plain":
             spec["size"] = int(min(250e3, max(400, rng.lognormvariate(8.0, 1.0))))
@@ -1225,6 +1226,12 @@ def plan(n_files: int, seed: int) -> list[dict]:
             s["mentions"] = rng.random() < 0.15
             # dense files need room for their sites
             s["size"] = max(s["size"], s["sites"] * 260)
+    if plain_scale != 1.0:
+        # only files that do not mention uuid4 grow: the candidates, the sites and what a
+        # scanner parses stay as they are; what every file reader reads grows
+        for spec in specs:
+            if spec["role"] == "plain" and spec["sites"] == 0 and not spec.get("mentions"):
+                spec["size"] = int(spec["size"] * plain_scale)
     return specs
 
 
@@ -1323,8 +1330,8 @@ def verify(out: Path, manifest: dict) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def generate(out: Path, n_files: int, seed: int) -> dict:
-    specs = plan(n_files, seed)
+def generate(out: Path, n_files: int, seed: int, plain_scale: float = 1.0) -> dict:
+    specs = plan(n_files, seed, plain_scale)
     files: dict[str, dict] = {}
     total_bytes = 0
     mentions = 0
@@ -1376,6 +1383,13 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=9000, help="number of .py files (default 9000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument(
+        "--plain-scale",
+        type=float,
+        default=1.0,
+        help="grow the files that do not mention uuid4 by this factor (default 1; 3.6 gives the "
+        "real repository's 176 MB with the same candidates and sites)",
+    )
+    ap.add_argument(
         "--force", action="store_true", help="replace OUT_DIR if it holds an earlier generated tree"
     )
     ap.add_argument(
@@ -1395,7 +1409,7 @@ def main() -> int:
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    manifest = generate(out, args.files, args.seed)
+    manifest = generate(out, args.files, args.seed, args.plain_scale)
     elapsed = time.perf_counter() - t0
     s = manifest["summary"]
     pct = 100 * s["files_mentioning_uuid4"] / s["files"]
