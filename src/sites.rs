@@ -701,6 +701,82 @@ mod tests {
             .collect()
     }
 
+    /// Every Python file under `fixtures/`, decoded.
+    fn fixture_sources() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "py")
+                    && let Ok(source) =
+                        crate::parse::SourceFile::decode(std::fs::read(&path).unwrap())
+                {
+                    out.push(source.text);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")),
+            &mut out,
+        );
+        assert!(out.len() > 20, "fixtures not found");
+        out
+    }
+
+    /// The on-demand parent links and the occurrence search agree with tree-sitter's own
+    /// `Node::parent` and `descendant_for_byte_range`, on every node of every fixture.
+    #[test]
+    fn parent_links_and_searches_agree_with_tree_sitter() {
+        let mut checked = 0;
+        let config = crate::config::Config::default();
+        for text in fixture_sources() {
+            // The whole file, and the slices `scan` parses (included ranges).
+            let mut trees = vec![crate::parse::parse(&text, None).unwrap()];
+            if let Some(ranges) = crate::slice::plan(&text, &config).filter(|r| !r.is_empty()) {
+                trees.push(crate::parse::parse_ranges(&text, &ranges, None).unwrap());
+            }
+            for tree in &trees {
+                let parents = Parents::new(tree);
+                let mut cursor = tree.walk();
+                let mut nodes = Vec::new();
+                loop {
+                    nodes.push(cursor.node());
+                    if cursor.goto_first_child() {
+                        continue;
+                    }
+                    while !cursor.goto_next_sibling() {
+                        if !cursor.goto_parent() {
+                            break;
+                        }
+                    }
+                    if cursor.node().id() == tree.root_node().id() {
+                        break;
+                    }
+                }
+                // In text order, as occurrences come, then backwards, which defeats the hint.
+                for node in nodes.iter().chain(nodes.iter().rev()) {
+                    if node.start_byte() < node.end_byte() {
+                        let (start, end) = (node.start_byte(), node.end_byte());
+                        assert_eq!(
+                            parents.deepest_holding(start, end),
+                            tree.root_node()
+                                .descendant_for_byte_range(start, end)
+                                .unwrap(),
+                            "{start}..{end} in {text}"
+                        );
+                    }
+                }
+                for node in &nodes {
+                    assert_eq!(parents.of(*node), node.parent(), "{node:?} in {text}");
+                }
+                checked += nodes.len();
+            }
+        }
+        assert!(checked > 10_000, "only {checked} nodes checked");
+    }
+
     #[test]
     fn queries_compile() {
         LazyLock::force(&IMPORTS_QUERY);
