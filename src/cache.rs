@@ -52,8 +52,14 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    pub fn new(path: &Path, metadata: &std::fs::Metadata) -> Stamp {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    /// `cwd` makes a relative `path` absolute (as `std::path::absolute`, without asking the OS
+    /// for the current directory once per file).
+    pub fn new(path: &Path, cwd: &Path, metadata: &std::fs::Metadata) -> Stamp {
+        let absolute: PathBuf = cwd
+            .join(path)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
         Stamp {
             key: absolute.to_string_lossy().into_owned(),
             len: metadata.len(),

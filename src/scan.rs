@@ -160,13 +160,19 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
         display: display_path(path, cwd),
         message,
     };
-    // One open and one fstat: a path lookup per `stat` shows on thousands of files.
-    let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
-    let (metadata, file) = match opened {
-        Ok(opened) => opened,
-        Err(e) => return (Err(error(io_message(&e))), None),
+    // With the cache, a `stat` decides whether the file needs reading at all; without it, one
+    // open and one fstat (a second path lookup shows on thousands of files).
+    let (metadata, file) = match cache {
+        Some(_) => match std::fs::metadata(path) {
+            Ok(metadata) => (metadata, None),
+            Err(e) => return (Err(error(io_message(&e))), None),
+        },
+        None => match std::fs::File::open(path).and_then(|f| Ok((f.metadata()?, Some(f)))) {
+            Ok(opened) => opened,
+            Err(e) => return (Err(error(io_message(&e))), None),
+        },
     };
-    let stamp = cache.map(|_| cache::Stamp::new(path, &metadata));
+    let stamp = cache.map(|_| cache::Stamp::new(path, cwd, &metadata));
     let found = |sites: Vec<Site>| {
         (!sites.is_empty()).then(|| FileScan {
             path: path.to_path_buf(),
@@ -179,6 +185,13 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
     {
         return (Ok(found(sites.to_vec())), None);
     }
+    let file = match file {
+        Some(file) => file,
+        None => match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) => return (Err(error(io_message(&e))), None),
+        },
+    };
     match read_and_analyze(path, file, &metadata, config) {
         Ok(sites) => {
             let update = cache
