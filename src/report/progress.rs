@@ -19,7 +19,7 @@ impl TerminalProgress {
         // The walk and the scan overlap, so the total is not known: a spinner and a count.
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} scanned {human_pos} files ({per_sec})")
+            ProgressStyle::with_template("{spinner} scanning: {human_pos} files done")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         Some(TerminalProgress { bar })
