@@ -35,22 +35,23 @@ pub const FORMAT_VERSION: u64 = 1;
 /// Hex digits in a fingerprint (64 bits).
 const FINGERPRINT_LEN: usize = 16;
 
-/// A site's identity across edits: its enclosing scope and its statement in canonical form.
+/// A site's identity across edits: its enclosing scope and its statement in canonical form
+/// (worked out by the scan, once per statement).
 pub fn fingerprint(site: &Site) -> String {
-    fingerprint_of(&site.scope, &site.statement)
+    site.fingerprint.clone()
 }
 
-/// The fingerprint of every site, file by file (in parallel: hashing 10,000 statements shows).
+/// The fingerprint of every site, file by file.
 pub fn fingerprints(result: &ScanResult) -> Vec<Vec<String>> {
-    use rayon::prelude::*;
     result
         .files
-        .par_iter()
+        .iter()
         .map(|f| f.sites.iter().map(fingerprint).collect())
         .collect()
 }
 
-fn fingerprint_of(scope: &str, statement: &str) -> String {
+/// The fingerprint of a statement (whitespace and comments already removed) in a scope.
+pub fn fingerprint_of(scope: &str, statement: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(scope.as_bytes());
     hasher.update([0]);

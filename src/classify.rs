@@ -213,14 +213,18 @@ fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                     let is_str = call
                         .and_then(|c| c.field("function"))
                         .is_some_and(|f| node_text(f, src) == "str");
-                    let arguments = {
+                    // Whether `str(...)` has this one argument (looking no further than a
+                    // second one: a call can have thousands).
+                    let single = is_str && {
                         let mut cursor = parent.walk();
                         parent
                             .named_children(&mut cursor)
                             .filter(|c| c.kind_str() != "comment")
+                            .take(2)
                             .count()
+                            == 1
                     };
-                    if is_str && arguments == 1 {
+                    if single {
                         shape = Shape::String;
                         node = call.expect("checked above");
                         continue;
@@ -777,32 +781,50 @@ fn follow_variable(found: &FoundSite<'_>, variable: &str, src: &[u8]) -> Option<
     let p = &*found.parents;
     let (scope, _) = scope_of(p, found.node);
     let after = found.node.end_byte();
-    let mut stack = vec![scope];
+    // The first read of the name after the site, in the same scope (not in a nested function,
+    // class or lambda), found from the name's textual occurrences in order: a scope with
+    // thousands of such locals costs no more than its text.
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let region = after.min(scope.end_byte())..scope.end_byte();
     let mut best: Option<Node<'_>> = None;
-    while let Some(n) = stack.pop() {
-        if n.end_byte() <= after {
-            continue;
-        }
-        if n.kind_str() == "identifier" && n.start_byte() > after && node_text(n, src) == variable {
-            if let Some(parent) = p.of(n) {
-                let is_binding = matches!(parent.kind_str(), "assignment" | "augmented_assignment")
-                    && is_field(parent, "left", n);
-                if !is_binding && best.is_none_or(|b| n.start_byte() < b.start_byte()) {
-                    best = Some(n);
-                }
-            }
-            continue;
-        }
-        if n.id() != scope.id()
-            && matches!(
-                n.kind_str(),
-                "function_definition" | "class_definition" | "lambda"
-            )
+    for at in memchr::memmem::find_iter(&src[region.clone()], variable.as_bytes()) {
+        let start = region.start + at;
+        let end = start + variable.len();
+        if start <= after
+            || (start > 0 && is_ident(src[start - 1]))
+            || src.get(end).is_some_and(|&b| is_ident(b))
         {
             continue;
         }
-        let mut cursor = n.walk();
-        stack.extend(n.children(&mut cursor));
+        let n = p.deepest_holding(start, end);
+        if n.kind_str() != "identifier" || n.start_byte() != start || n.end_byte() != end {
+            continue;
+        }
+        let mut in_scope = false;
+        let mut up = p.of(n);
+        while let Some(a) = up {
+            if a.id() == scope.id() {
+                in_scope = true;
+                break;
+            }
+            if matches!(
+                a.kind_str(),
+                "function_definition" | "class_definition" | "lambda"
+            ) {
+                break;
+            }
+            up = p.of(a);
+        }
+        if !in_scope {
+            continue;
+        }
+        let Some(parent) = p.of(n) else { continue };
+        let is_binding = matches!(parent.kind_str(), "assignment" | "augmented_assignment")
+            && is_field(parent, "left", n);
+        if !is_binding {
+            best = Some(n);
+            break;
+        }
     }
     let consumer = best?;
     let mut evidence = Vec::new();

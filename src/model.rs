@@ -391,8 +391,11 @@ pub struct Site {
     /// Number of indentation characters stripped from `line_text`.
     pub indent: usize,
     pub scope: String,
-    /// The site's statement with whitespace normalised, for the baseline fingerprint.
+    /// The site's statement with whitespace normalised, as shown in the baseline file (cut
+    /// after 200 characters).
     pub statement: String,
+    /// The baseline fingerprint: the scope and the whole statement, hashed.
+    pub fingerprint: String,
     pub in_error_region: bool,
     pub suppressed: Option<Option<String>>,
     pub classification: Classification,

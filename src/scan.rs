@@ -2,6 +2,7 @@
 //! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
 
 use crate::syntax::NodeExt;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -276,6 +277,10 @@ pub fn analyze_with(
     };
     let mut lines = LineIndex::new(text);
     let mut sites = Vec::new();
+    // One statement can hold thousands of sites (a long literal): it is normalised, shortened
+    // for display and hashed once per scope, not once per site.
+    let mut statements: FxHashMap<(usize, usize), (String, String)> = FxHashMap::default();
+    let mut fingerprints: FxHashMap<(usize, usize, String), String> = FxHashMap::default();
     for found in find_sites(&tree, text) {
         let mut classified = classify(&found, src, rel_path, config);
         let node = found.node;
@@ -303,6 +308,18 @@ pub fn analyze_with(
                     reason: reason.clone(),
                 });
         }
+        let scope = scope_path(&found.parents, node, src);
+        let (stmt, stmt_end) = statement_of(&found.parents, node);
+        let key = (stmt.id(), stmt_end);
+        let (full, shown) = statements.entry(key).or_insert_with(|| {
+            let full = normalized_statement(stmt, stmt_end, src);
+            let shown = shortened(&full);
+            (full, shown)
+        });
+        let fingerprint = fingerprints
+            .entry((key.0, key.1, scope.clone()))
+            .or_insert_with(|| crate::baseline::fingerprint_of(&scope, full))
+            .clone();
         sites.push(Site {
             offset: source.raw_offset(node.start_byte()),
             start,
@@ -315,8 +332,9 @@ pub fn analyze_with(
                 .trim_end_matches(['\r', '\n'])
                 .to_owned(),
             indent: line_text.chars().take_while(|c| c.is_whitespace()).count(),
-            scope: scope_path(&found.parents, node, src),
-            statement: normalized_statement(&found.parents, node, src),
+            scope,
+            statement: shown.clone(),
+            fingerprint,
             in_error_region: found.in_error_region,
             suppressed,
             edit: edit.map(|e| crate::model::Edit {
@@ -343,10 +361,9 @@ fn suppression(line: &str) -> Option<Option<String>> {
     Some(reason.filter(|r| !r.is_empty()))
 }
 
-/// The statement holding the site (the header only, for compound statements; the decorator
-/// or the definition's header, for a decorated definition), without comments, whitespace and
-/// trailing commas: what the baseline fingerprint hashes.
-fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
+/// The statement holding the site and where its fingerprinted part ends: the header only, for
+/// compound statements; the decorator or the definition's header, for a decorated definition.
+fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usize) {
     let mut stmt = node;
     let mut below = node;
     while let Some(parent) = parents.of(stmt) {
@@ -366,6 +383,12 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
     {
         end = body.start_byte();
     }
+    (stmt, end)
+}
+
+/// The statement up to `end` without comments, whitespace and trailing commas: what the
+/// baseline fingerprint hashes.
+fn normalized_statement(stmt: Node<'_>, end: usize, src: &[u8]) -> String {
     let mut text = String::new();
     let mut at = stmt.start_byte();
     // Most statements hold no `#` at all: no need to look for comment nodes.
@@ -384,6 +407,15 @@ fn normalized_statement<'t>(parents: &Parents<'t>, node: Node<'t>, src: &[u8]) -
         .replace(",)", ")")
         .replace(",]", "]")
         .replace(",}", "}")
+}
+
+/// A statement as shown to people (in the baseline file): long ones cut after 200 characters.
+fn shortened(statement: &str) -> String {
+    const SHOWN: usize = 200;
+    match statement.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &statement[..cut]),
+        None => statement.to_owned(),
+    }
 }
 
 /// Byte ranges of the comments inside `node` that start before `end`, in order.
