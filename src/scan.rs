@@ -511,6 +511,34 @@ mod tests {
     }
 
     #[test]
+    fn long_statements_are_cut_for_display_and_hashed_whole() {
+        let entries: String = (0..40)
+            .map(|i| format!("    'key_{i}': str(uuid.uuid4()),\n"))
+            .collect();
+        let text = format!("import uuid\nD = {{\n{entries}}}\nE = {{\n{entries}    'x': 1,\n}}\n");
+        let source = SourceFile::decode(text.into_bytes()).unwrap();
+        let sites = analyze(&source, Path::new("t.py"), &Config::default()).unwrap();
+        assert_eq!(sites.len(), 80);
+        for site in &sites {
+            assert_eq!(site.statement.chars().count(), 201);
+            assert!(site.statement.ends_with('…'));
+        }
+        // One fingerprint per statement, and the two statements differ only after the cut.
+        assert_eq!(sites[0].statement[2..], sites[40].statement[2..]);
+        assert!(
+            sites[..40]
+                .iter()
+                .all(|s| s.fingerprint == sites[0].fingerprint)
+        );
+        assert!(
+            sites[40..]
+                .iter()
+                .all(|s| s.fingerprint == sites[40].fingerprint)
+        );
+        assert_ne!(sites[0].fingerprint, sites[40].fingerprint);
+    }
+
+    #[test]
     fn parses_suppressions() {
         assert_eq!(suppression("x = 1  # uuid-migrate: ignore"), Some(None));
         assert_eq!(
