@@ -18,32 +18,26 @@ import argparse
 from pathlib import Path
 
 
+# (file, opening, the line repeated with its index as {i}, closing, how many per site asked)
+SHAPES = [
+    ("module.py", "", "x_{i} = uuid.uuid4()\n", "", 1),
+    ("dict_literal.py", "D = {\n", "    'k_{i}': str(uuid.uuid4()),\n", "}\n", 1),
+    ("function_body.py", "def f():\n", "    user_id_{i} = str(uuid.uuid4())\n", "", 1),
+    ("call_arguments.py", "f(\n", "    uuid.uuid4(),\n", ")\n", 1),
+    ("str_arguments.py", "f(\n", "    str(uuid.uuid4()),\n", ")\n", 1),
+    ("class_methods.py", "class C:\n", "    def m_{i}(self):\n        self.user_id = str(uuid.uuid4())\n", "", 1),
+    ("string_concatenation.py", "x = (\n", '    f"a{{uuid.uuid4()}}"\n', ")\n", 1),
+    ("list_literal.py", "X = [\n", "    uuid.uuid4(),\n", "]\n", 1),
+    ("meaningless_locals.py", "def f(ts):\n", '    suffix = uuid.uuid4().hex[:8]\n    x_{i} = f"t_{{suffix}}"\n', "", 1),
+    # its depth is the number of terms: a quarter of them
+    ("plus_chain.py", 'x = ("p"\n', "    + str(uuid.uuid4())\n", ")\n", 4),
+]
+
+
 def shapes(n: int) -> dict[str, str]:
-    head = "import uuid\n"
     return {
-        "module.py": head + "".join(f"x_{i} = uuid.uuid4()\n" for i in range(n)),
-        "dict_literal.py": head
-        + "D = {\n"
-        + "".join(f"    'k_{i}': str(uuid.uuid4()),\n" for i in range(n))
-        + "}\n",
-        "function_body.py": head
-        + "def f():\n"
-        + "".join(f"    user_id_{i} = str(uuid.uuid4())\n" for i in range(n)),
-        "call_arguments.py": head + "f(\n" + "    uuid.uuid4(),\n" * n + ")\n",
-        "str_arguments.py": head + "f(\n" + "    str(uuid.uuid4()),\n" * n + ")\n",
-        "class_methods.py": head
-        + "class C:\n"
-        + "".join(
-            f"    def m_{i}(self):\n        self.user_id = str(uuid.uuid4())\n" for i in range(n)
-        ),
-        "string_concatenation.py": head + "x = (\n" + '    f"a{uuid.uuid4()}"\n' * n + ")\n",
-        "list_literal.py": head + "X = [\n" + "    uuid.uuid4(),\n" * n + "]\n",
-        "meaningless_locals.py": head
-        + "def f(ts):\n"
-        + "".join(
-            f'    suffix = uuid.uuid4().hex[:8]\n    x_{i} = f"t_{{suffix}}"\n' for i in range(n)
-        ),
-        "plus_chain.py": head + 'x = ("p"\n' + "    + str(uuid.uuid4())\n" * (n // 4) + ")\n",
+        name: "import uuid\n" + opening + "".join(line.format(i=i) for i in range(n // per)) + closing
+        for name, opening, line, closing, per in SHAPES
     }
 
 
@@ -55,7 +49,7 @@ def main() -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in shapes(args.sites).items():
         (args.out_dir / name).write_text(text)
-    print(f"wrote {len(shapes(1))} files to {args.out_dir}")
+    print(f"wrote {len(SHAPES)} files to {args.out_dir}")
     return 0
 
 
