@@ -18,7 +18,7 @@ The expected sites (as the generator wrote them) are recorded in ``OUT_DIR/.benc
 (a hidden file, so walkers that skip hidden files never see it). ``--verify`` re-counts the sites
 with Python's ``ast`` module and compares, and checks that every file compiles.
 
-Usage: python3 bench/gen_monorepo.py OUT_DIR [--files 9000] [--seed 1] [--force] [--verify]
+Usage: python3 bench/gen_monorepo.py OUT_DIR [--files 9000] [--seed 1] [--plain-scale 1] [--force] [--verify]
 """
 
 from __future__ import annotations
