@@ -35,22 +35,8 @@ pub const FORMAT_VERSION: u64 = 1;
 /// Hex digits in a fingerprint (64 bits).
 const FINGERPRINT_LEN: usize = 16;
 
-/// A site's identity across edits: its enclosing scope and its statement in canonical form
-/// (worked out by the scan, once per statement).
-pub fn fingerprint(site: &Site) -> String {
-    site.fingerprint.clone()
-}
-
-/// The fingerprint of every site, file by file.
-pub fn fingerprints(result: &ScanResult) -> Vec<Vec<String>> {
-    result
-        .files
-        .iter()
-        .map(|f| f.sites.iter().map(fingerprint).collect())
-        .collect()
-}
-
-/// The fingerprint of a statement (whitespace and comments already removed) in a scope.
+/// A site's identity across edits (`Site::fingerprint`, worked out by the scan once per
+/// statement): the fingerprint of a statement (whitespace and comments already removed) in a scope.
 pub fn fingerprint_of(scope: &str, statement: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(scope.as_bytes());
@@ -317,12 +303,11 @@ impl Baseline {
     pub fn mark(
         &self,
         result: &ScanResult,
-        fingerprints: &[Vec<String>],
         scanned: &[PathBuf],
         reported: &mut [ReportedSite<'_>],
     ) -> usize {
         let keys = self.anchor.keys(result);
-        let current = current_sites(result, fingerprints, &keys);
+        let current = current_sites(result, &keys);
         let in_scope = self.anchor.in_scope(&self.entries, scanned, result);
         let matched = match_sites(&self.entries, &in_scope, &current, true);
         let mut status: HashMap<(&str, usize), BaselineStatus> = HashMap::new();
@@ -458,19 +443,15 @@ struct Current<'a> {
 }
 
 /// Every unsuppressed site, in path and offset order. Suppressed sites need no allowance.
-fn current_sites<'a>(
-    result: &'a ScanResult,
-    fingerprints: &'a [Vec<String>],
-    keys: &'a [String],
-) -> Vec<Current<'a>> {
+fn current_sites<'a>(result: &'a ScanResult, keys: &'a [String]) -> Vec<Current<'a>> {
     let mut out = Vec::new();
-    for ((file, prints), key) in result.files.iter().zip(fingerprints).zip(keys) {
-        for (site, fingerprint) in file.sites.iter().zip(prints) {
+    for (file, key) in result.files.iter().zip(keys) {
+        for site in &file.sites {
             if !site.is_suppressed() {
                 out.push(Current {
                     display: &file.display,
                     key,
-                    fingerprint,
+                    fingerprint: &site.fingerprint,
                     site,
                 });
             }
@@ -622,10 +603,9 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
     let existing = Baseline::load_if_present(&target)?;
     let result = commands::run_scan(&args.walk, &config);
-    let fingerprints = fingerprints(&result);
     let anchor = Anchor::new(&target);
     let keys = anchor.keys(&result);
-    let current = current_sites(&result, &fingerprints, &keys);
+    let current = current_sites(&result, &keys);
     let first_write = existing.is_none();
     let old_entries = existing.map(|b| b.entries).unwrap_or_default();
     let in_scope = anchor.in_scope(&old_entries, &commands::paths_of(&args.walk), &result);

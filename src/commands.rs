@@ -132,17 +132,16 @@ pub fn colors(choice: ColorChoice, to_terminal: bool) -> bool {
 fn scan_command(args: ScanArgs) -> anyhow::Result<Output> {
     let config = load_config(&args.walk)?;
     let result = run_scan(&args.walk, &config);
-    let fingerprints = baseline::fingerprints(&result);
     let mut report = Report {
         files_scanned: result.files_scanned,
-        sites: report::select(&result, &filter_of(&args.filter), &fingerprints),
+        sites: report::select(&result, &filter_of(&args.filter)),
         errors: &result.errors,
         fixed_since_baseline: None,
     };
     if let Some(path) = &args.baseline {
         let loaded = baseline::Baseline::load(path)?;
         let scanned = paths_of(&args.walk);
-        let fixed = loaded.mark(&result, &fingerprints, &scanned, &mut report.sites);
+        let fixed = loaded.mark(&result, &scanned, &mut report.sites);
         report.fixed_since_baseline = Some(fixed);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

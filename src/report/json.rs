@@ -80,7 +80,7 @@ pub fn render(report: &Report<'_>) -> String {
                 suppressed: s.is_suppressed(),
                 suppression_reason: s.suppressed.as_ref().and_then(|r| r.as_deref()),
                 scope: &s.scope,
-                fingerprint: r.fingerprint,
+                fingerprint: &s.fingerprint,
                 replacement: s.edit.as_ref().map(|e| e.content.as_str()),
                 reasons: c.reasons.iter().map(ToString::to_string).collect(),
                 baseline: r.baseline,

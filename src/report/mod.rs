@@ -26,7 +26,6 @@ pub struct ReportedSite<'a> {
     pub path: &'a str,
     pub site: &'a Site,
     pub baseline: Option<BaselineStatus>,
-    pub fingerprint: &'a str,
 }
 
 /// Everything a report renders.
@@ -175,20 +174,15 @@ impl Filter {
 }
 
 /// The sites of a scan that pass the filter, in path and offset order.
-pub fn select<'a>(
-    result: &'a ScanResult,
-    filter: &Filter,
-    fingerprints: &'a [Vec<String>],
-) -> Vec<ReportedSite<'a>> {
+pub fn select<'a>(result: &'a ScanResult, filter: &Filter) -> Vec<ReportedSite<'a>> {
     let mut out = Vec::new();
-    for (file, prints) in result.files.iter().zip(fingerprints) {
-        for (site, fingerprint) in file.sites.iter().zip(prints) {
+    for file in &result.files {
+        for site in &file.sites {
             if filter.matches(site) {
                 out.push(ReportedSite {
                     path: &file.display,
                     site,
                     baseline: None,
-                    fingerprint,
                 });
             }
         }

@@ -161,7 +161,7 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
                 "endColumn": site.end.column,
             },
         }}],
-        "partialFingerprints": {FINGERPRINT_KEY: reported.fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: reported.site.fingerprint},
         "properties": {
             "name": c.name,
             "idType": c.id_type.as_str(),
