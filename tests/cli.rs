@@ -8,6 +8,15 @@ fn tool() -> Command {
     Command::cargo_bin("uuid-migrate").unwrap()
 }
 
+/// A temporary directory holding `files` (relative path, contents).
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        std::fs::write(dir.path().join(path), contents).unwrap();
+    }
+    dir
+}
+
 fn example() -> Command {
     let mut cmd = tool();
     cmd.current_dir("fixtures/example_project");
@@ -30,12 +39,10 @@ fn scan_with_sites_exits_1_and_prints_frames_and_summary() {
 
 #[test]
 fn scan_without_sites_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("clean.py"),
+    let dir = project(&[(
+        "clean.py",
         "import uuid\nx = uuid.uuid1()\n# uuid.uuid4()\n",
-    )
-    .unwrap();
+    )]);
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -139,8 +146,7 @@ fn missing_path_is_an_error_naming_it() {
 
 #[test]
 fn directory_without_python_files_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("notes.txt"), "uuid.uuid4()").unwrap();
+    let dir = project(&[("notes.txt", "uuid.uuid4()")]);
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -151,13 +157,8 @@ fn directory_without_python_files_is_reported() {
 
 #[test]
 fn binary_file_named_py_is_reported_and_the_run_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = project(&[("ok.py", "import uuid\nrequest_id = str(uuid.uuid4())\n")]);
     std::fs::write(dir.path().join("blob.py"), b"\x00\x01uuid4\x00").unwrap();
-    std::fs::write(
-        dir.path().join("ok.py"),
-        "import uuid\nrequest_id = str(uuid.uuid4())\n",
-    )
-    .unwrap();
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -238,17 +239,13 @@ fn suppressed_sites_are_counted_not_dropped() {
 
 #[test]
 fn bad_config_names_file_line_and_choices() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("uuid-migrate.toml"),
-        "exclude = []\n[type-words]\njob = \"task\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("a.py"),
-        "import uuid\nx = str(uuid.uuid4())\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        (
+            "uuid-migrate.toml",
+            "exclude = []\n[type-words]\njob = \"task\"\n",
+        ),
+        ("a.py", "import uuid\nx = str(uuid.uuid4())\n"),
+    ]);
     tool()
         .arg("scan")
         .arg(dir.path())
@@ -366,13 +363,10 @@ fn cache_gives_the_same_answer_and_notices_edits() {
 
 #[test]
 fn no_cache_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("uuid-migrate.toml"), "").unwrap();
-    std::fs::write(
-        dir.path().join("a.py"),
-        "import uuid\nx = str(uuid.uuid4())\n",
-    )
-    .unwrap();
+    let dir = project(&[
+        ("uuid-migrate.toml", ""),
+        ("a.py", "import uuid\nx = str(uuid.uuid4())\n"),
+    ]);
     tool()
         .current_dir(dir.path())
         .args(["scan", "--no-cache"])
@@ -465,18 +459,15 @@ fn with_a_baseline_only_new_sites_get_frames() {
 
 #[test]
 fn files_over_the_size_limit_are_skipped_with_a_message() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("uuid-migrate.toml"),
-        "max-file-size = 100\n",
-    )
-    .unwrap();
     let big = format!(
         "import uuid\nrequest_id = str(uuid.uuid4())\n{}",
         "# padding\n".repeat(20)
     );
-    std::fs::write(dir.path().join("big.py"), big).unwrap();
-    std::fs::write(dir.path().join("small.py"), "import uuid\nx_id = 1\n").unwrap();
+    let dir = project(&[
+        ("uuid-migrate.toml", "max-file-size = 100\n"),
+        ("big.py", &big),
+        ("small.py", "import uuid\nx_id = 1\n"),
+    ]);
     tool()
         .current_dir(dir.path())
         .args(["scan", "--no-cache", "."])
