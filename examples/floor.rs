@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use uuid_migrate::config::Config;
-use uuid_migrate::parse::{SourceFile, looks_binary, parse, parse_ranges};
-use uuid_migrate::scan::may_contain_site;
-use uuid_migrate::slice;
-use uuid_migrate::walk::{WalkOptions, visit};
+use uuid_migrate::pipeline::may_contain_site;
+use uuid_migrate::pipeline::walk::{WalkOptions, visit};
+use uuid_migrate::syntax::parse::{SourceFile, looks_binary, parse, parse_ranges};
+use uuid_migrate::syntax::slice;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {

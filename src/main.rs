@@ -4,8 +4,8 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+use uuid_migrate::app::{self, Exit};
 use uuid_migrate::cli::Cli;
-use uuid_migrate::commands::{self, Exit};
 
 fn main() -> ExitCode {
     use_mimalloc_in_tree_sitter();
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             });
         }
     };
-    let output = commands::run(cli.command);
+    let output = app::run(cli.command);
     // A closed pipe (`| head`) is a normal end, not an error.
     let mut stdout = std::io::stdout().lock();
     if let Err(err) = stdout

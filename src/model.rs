@@ -408,3 +408,38 @@ impl Site {
         self.suppressed.is_some()
     }
 }
+
+/// Which sites the filters let through.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub phase: Option<u32>,
+    pub risk: Option<Risk>,
+    pub id_type: Option<IdType>,
+    pub area: Option<Area>,
+}
+
+impl Filter {
+    pub fn matches(&self, site: &Site) -> bool {
+        let c = &site.classification;
+        self.phase.is_none_or(|p| p == c.phase)
+            && self.risk.is_none_or(|r| r == c.risk)
+            && self.id_type.is_none_or(|t| t == c.id_type)
+            && self.area.is_none_or(|a| a == c.area)
+    }
+}
+
+/// A site's standing against the baseline, when one is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineStatus {
+    New,
+    Baselined,
+}
+
+/// One site as the reports see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportedSite<'a> {
+    pub path: &'a str,
+    pub site: &'a Site,
+    pub baseline: Option<BaselineStatus>,
+}

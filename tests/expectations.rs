@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use uuid_migrate::config::Config;
-use uuid_migrate::parse::SourceFile;
-use uuid_migrate::scan::analyze;
+use uuid_migrate::pipeline::analyze;
+use uuid_migrate::syntax::parse::SourceFile;
 
 fn expectations(text: &str) -> Vec<(usize, Vec<String>)> {
     text.lines()

@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use uuid_migrate::config::Config;
 use uuid_migrate::fix::{FileRewrite, RewriteOptions, diff, rewrite_source};
-use uuid_migrate::parse::{SourceFile, parse};
-use uuid_migrate::report::Filter;
+use uuid_migrate::model::Filter;
+use uuid_migrate::syntax::parse::{SourceFile, parse};
 
 const FIXTURES: &str = "fixtures/rewrite";
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use uuid_migrate::config::Config;
 use uuid_migrate::fix::{RewriteOptions, rewrite_paths, rewrite_source};
-use uuid_migrate::report::Filter;
-use uuid_migrate::walk::WalkOptions;
+use uuid_migrate::model::Filter;
+use uuid_migrate::pipeline::walk::WalkOptions;
 
 fn python3_runs() -> bool {
     std::process::Command::new("python3")

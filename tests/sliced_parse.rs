@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use uuid_migrate::config::Config;
-use uuid_migrate::parse::SourceFile;
-use uuid_migrate::scan::{ParseStrategy, analyze_with, may_contain_site};
+use uuid_migrate::pipeline::{ParseStrategy, analyze_with, may_contain_site};
+use uuid_migrate::syntax::parse::SourceFile;
 
 fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
-use crate::parse::{SourceFile, TextEncoding};
+use crate::syntax::parse::{SourceFile, TextEncoding};
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +212,7 @@ mod tests {
                 .to_vec(),
         )
         .unwrap();
-        let tree = crate::parse::parse(&old.text, None).unwrap();
+        let tree = crate::syntax::parse::parse(&old.text, None).unwrap();
         let at = old
             .raw
             .windows(17)
@@ -224,7 +224,7 @@ mod tests {
         ];
         let new = SourceFile::decode(apply(&old.raw, &edits)).unwrap();
         let incremental = reparse(&tree, &old, &edits, &new.text).unwrap();
-        let full = crate::parse::parse(&new.text, None).unwrap();
+        let full = crate::syntax::parse::parse(&new.text, None).unwrap();
         assert_eq!(
             incremental.root_node().to_sexp(),
             full.root_node().to_sexp()

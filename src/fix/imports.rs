@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::config::Config;
 use crate::model::Edit;
-use crate::sites::node_text;
+use crate::syntax::node_text;
 
 /// The configured generator import, taken apart: `from MODULE import NAME [as ALIAS]`.
 struct GeneratorImport<'c> {
@@ -467,7 +467,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str, names: &[&str], add: bool) -> String {
-        let tree = crate::parse::parse(text, None).unwrap();
+        let tree = crate::syntax::parse::parse(text, None).unwrap();
         let names: BTreeSet<String> = names.iter().map(|s| s.to_string()).collect();
         let mut edits = plan(&tree, text, &Config::default(), add, &names, &|_, _| false).unwrap();
         edits.sort_by_key(|e| (e.start, e.end));
@@ -553,7 +553,7 @@ mod tests {
     #[test]
     fn finds_existing_generator_under_alias() {
         let text = format!("{IMPORT} as Gen\n");
-        let tree = crate::parse::parse(&text, None).unwrap();
+        let tree = crate::syntax::parse::parse(&text, None).unwrap();
         let config = Config::default();
         assert_eq!(
             existing_generator(&tree, &text, &config).as_deref(),

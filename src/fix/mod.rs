@@ -8,24 +8,22 @@
 mod apply;
 pub mod diff;
 mod imports;
-mod plan;
-mod summary;
+pub mod summary;
 
-pub use plan::{is_valid_prefix, plan_edit};
+use crate::plan::plan_edit;
 
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::RewriteArgs;
-use crate::commands::{self, Exit, Output};
 use crate::config::Config;
+use crate::model::Filter;
 use crate::model::{Binding, IdType, Position, Reason, Shape, Site};
-use crate::parse::{SourceFile, parse};
-use crate::report::Filter;
-use crate::scan::{FileError, analyze, display_path, may_contain_site};
-use crate::walk::{WalkOptions, walk};
+use crate::pipeline::walk::{WalkOptions, walk};
+use crate::pipeline::{FileError, analyze, may_contain_site};
+use crate::syntax::parse::{SourceFile, parse};
+use crate::util::paths::display_path;
 use apply::{ByteEdit, apply, damage, encode, without_overlaps};
 
 /// Which sites a rewrite touches.
@@ -357,9 +355,9 @@ fn plan_unknown(
     let src = source.text.as_bytes();
     let mut missing: BTreeSet<usize> = wanted.iter().copied().collect();
     // The statements that matter, parsed alone, as `scan` does: the same classification, faster.
-    let sliced = crate::slice::plan(&source.text, config)
+    let sliced = crate::syntax::slice::plan(&source.text, config)
         .filter(|ranges| !ranges.is_empty())
-        .and_then(|ranges| crate::parse::parse_ranges(&source.text, &ranges, budget).ok())
+        .and_then(|ranges| crate::syntax::parse::parse_ranges(&source.text, &ranges, budget).ok())
         .filter(|t| !t.root_node().has_error());
     let tree = sliced.as_ref().unwrap_or(tree);
     for found in crate::sites::find_sites(tree, &source.text) {
@@ -522,89 +520,13 @@ pub fn rewrite_paths(
 }
 
 /// Replaces the file with `bytes` if it still holds `original`; symbolic links are followed.
-fn write_back(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), String> {
+pub fn write_back(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), String> {
     let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve: {e}"))?;
     let current = std::fs::read(&target).map_err(|e| format!("cannot read again: {e}"))?;
     if current != original {
         return Err("changed since it was read: not written".to_owned());
     }
-    commands::write_atomically(&target, bytes).map_err(|e| format!("{e:#}"))
-}
-
-/// `uuid-migrate rewrite`.
-pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
-    if let Some(prefix) = &args.unknown_prefix
-        && !is_valid_prefix(prefix)
-    {
-        anyhow::bail!(
-            "--unknown-prefix `{prefix}`: a prefix may hold only letters, digits, `_`, `-` and `.`"
-        );
-    }
-    let config = commands::load_config(&args.walk)?;
-    let options = RewriteOptions {
-        filter: commands::filter_of(&args.filter),
-        unknown_prefix: args.unknown_prefix.clone(),
-    };
-    let mut run = rewrite_paths(
-        &commands::paths_of(&args.walk),
-        &config,
-        commands::scan_options(&args.walk).walk,
-        &options,
-    );
-    let mode = if args.write {
-        summary::Mode::Write
-    } else if args.check {
-        summary::Mode::Check
-    } else {
-        summary::Mode::Diff
-    };
-    let mut diff: Vec<u8> = Vec::new();
-    let mut changed = 0;
-    let mut failures = Vec::new();
-    for file in &mut run.files {
-        if let Some(why) = &file.rewrite.refused {
-            failures.push(FileError {
-                display: file.display.clone(),
-                message: why.clone(),
-            });
-        }
-        let Some(bytes) = &file.rewrite.rewritten else {
-            continue;
-        };
-        match mode {
-            summary::Mode::Write => {
-                if let Err(message) = write_back(&file.path, &file.rewrite.original, bytes) {
-                    failures.push(FileError {
-                        display: file.display.clone(),
-                        message,
-                    });
-                    file.rewrite.sites_rewritten = 0;
-                    continue;
-                }
-            }
-            summary::Mode::Diff => {
-                // Legacy-encoded files keep their bytes: the diff is bytes, not text.
-                diff.extend(diff::unified(&file.display, &file.rewrite.original, bytes));
-            }
-            summary::Mode::Check => {}
-        }
-        changed += 1;
-    }
-    run.errors.extend(failures);
-    run.errors.sort_by(|a, b| a.display.cmp(&b.display));
-    let stderr = summary::render(&run, changed, mode, options.unknown_prefix.is_some());
-    let exit = if !run.errors.is_empty() {
-        Exit::Error
-    } else if mode == summary::Mode::Check && changed > 0 {
-        Exit::Violations
-    } else {
-        Exit::Clean
-    };
-    Ok(Output {
-        stdout: diff,
-        stderr,
-        exit,
-    })
+    crate::util::fs::write_atomically(&target, bytes).map_err(|e| format!("{e:#}"))
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 //! used): thousands of baselined sites would drown the new one. Files that could not be scanned
 //! are annotated too, and a closing `::notice` gives the counts.
 
-use super::plural;
+use crate::util::words::plural;
 use std::fmt::Write;
 
+use super::Report;
 use super::sarif::{action, describe};
-use super::{BaselineStatus, Report};
+use crate::model::BaselineStatus;
 
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::new();

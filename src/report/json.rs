@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{BaselineStatus, Report, Summary};
+use super::{Report, Summary};
+use crate::model::BaselineStatus;
 use crate::model::{Area, Binding, IdType, Risk, Shape, SiteKind};
 
 #[derive(Serialize)]

@@ -2,13 +2,14 @@
 //! top-level directory and per id type with the risk mix, then every site file by file with its
 //! proposed replacement. Suppressed sites are counted, not listed.
 
-use super::plural;
+use crate::util::words::plural;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::sarif::manual_reason;
-use super::{Report, ReportedSite, common_dir, top_level};
+use super::{Report, common_dir, top_level};
 use crate::config::Config;
+use crate::model::ReportedSite;
 use crate::model::{IdType, Risk};
 
 /// Counts for one row of a table.
@@ -163,7 +164,7 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
             None => format!("manual: {}", cell(&manual_reason(site))),
         };
         let new = match reported.baseline {
-            Some(super::BaselineStatus::New) => " (new)",
+            Some(crate::model::BaselineStatus::New) => " (new)",
             _ => "",
         };
         let _ = writeln!(

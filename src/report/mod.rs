@@ -9,24 +9,8 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Area, IdType, Risk, Site};
-use crate::scan::{FileError, ScanResult};
-
-/// A site's standing against the baseline, when one is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BaselineStatus {
-    New,
-    Baselined,
-}
-
-/// One site as the reports see it.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportedSite<'a> {
-    pub path: &'a str,
-    pub site: &'a Site,
-    pub baseline: Option<BaselineStatus>,
-}
+use crate::model::{BaselineStatus, ReportedSite};
+use crate::pipeline::FileError;
 
 /// Everything a report renders.
 #[derive(Debug)]
@@ -116,15 +100,6 @@ impl Report<'_> {
     }
 }
 
-/// `1 site`, `2 sites`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// `services/ws/types.py` -> `services/`; a file at the top -> `./`.
 pub fn top_level(path: &str) -> String {
     match path.split_once('/') {
@@ -152,57 +127,4 @@ fn common_dir<'a>(paths: impl Iterator<Item = &'a str>) -> String {
         });
     }
     common.unwrap_or_default().to_owned()
-}
-
-/// Which sites the filters let through.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Filter {
-    pub phase: Option<u32>,
-    pub risk: Option<Risk>,
-    pub id_type: Option<IdType>,
-    pub area: Option<Area>,
-}
-
-impl Filter {
-    pub fn matches(&self, site: &Site) -> bool {
-        let c = &site.classification;
-        self.phase.is_none_or(|p| p == c.phase)
-            && self.risk.is_none_or(|r| r == c.risk)
-            && self.id_type.is_none_or(|t| t == c.id_type)
-            && self.area.is_none_or(|a| a == c.area)
-    }
-}
-
-/// The sites of a scan that pass the filter, in path and offset order.
-pub fn select<'a>(result: &'a ScanResult, filter: &Filter) -> Vec<ReportedSite<'a>> {
-    let mut out = Vec::new();
-    for file in &result.files {
-        for site in &file.sites {
-            if filter.matches(site) {
-                out.push(ReportedSite {
-                    path: &file.display,
-                    site,
-                    baseline: None,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// SARIF, GitHub annotations and the markdown migration plan.
-pub fn render_other(
-    format: crate::cli::Format,
-    report: &Report<'_>,
-    config: &crate::config::Config,
-) -> anyhow::Result<String> {
-    use crate::cli::Format;
-    match format {
-        Format::Sarif => Ok(sarif::render(report, config)),
-        Format::Github => Ok(github::render(report)),
-        Format::Markdown => Ok(markdown::render(report, config)),
-        Format::Text | Format::Json => {
-            anyhow::bail!("--format {format:?} is rendered by its own module")
-        }
-    }
 }

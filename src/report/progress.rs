@@ -2,7 +2,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::scan::Progress;
+use crate::pipeline::Progress;
 
 /// An indicatif bar that clears itself when the scan ends.
 pub struct TerminalProgress {

@@ -7,8 +7,9 @@
 
 use serde_json::{Value, json};
 
-use super::{BaselineStatus, Report, ReportedSite};
+use super::Report;
 use crate::config::Config;
+use crate::model::{BaselineStatus, ReportedSite};
 use crate::model::{Binding, IdType, Shape, Site, SiteKind};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

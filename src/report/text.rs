@@ -1,10 +1,11 @@
 //! Human output: a code frame per site, then a summary table.
 
-use super::plural;
+use crate::util::words::plural;
 use std::fmt::Write;
 
-use super::{BaselineStatus, Report, ReportedSite};
+use super::Report;
 use crate::model::Risk;
+use crate::model::{BaselineStatus, ReportedSite};
 
 /// ANSI colour, on or off.
 #[derive(Debug, Clone, Copy)]
@@ -222,7 +223,7 @@ fn summary(out: &mut String, report: &Report<'_>, p: Palette) {
 }
 
 /// One line per file that could not be scanned, for stderr.
-pub fn render_errors(errors: &[crate::scan::FileError], p: Palette) -> String {
+pub fn render_errors(errors: &[crate::pipeline::FileError], p: Palette) -> String {
     let mut out = String::new();
     for error in errors {
         let _ = writeln!(

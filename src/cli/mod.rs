@@ -1,4 +1,6 @@
-//! Command-line arguments (clap derive structs only).
+//! Command-line arguments: the clap structs, and (`resolve`) what they mean for the pipeline.
+
+pub mod resolve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

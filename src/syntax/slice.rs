@@ -8,8 +8,8 @@
 
 use std::ops::Range;
 
-use crate::classify::split_words;
 use crate::config::Config;
+use crate::util::words::split_words;
 
 /// One logical line: a statement or a block header, possibly spanning physical lines.
 #[derive(Debug, Clone)]

@@ -1,21 +1,25 @@
 //! The per-file pipeline and the parallel run over all files:
 //! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
 
-use crate::syntax::NodeExt;
+pub mod cache;
+pub mod walk;
+
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
-use tree_sitter::Node;
 
-use crate::cache::{self, Cache};
 use crate::classify::classify;
+use crate::classify::suppression;
 use crate::config::Config;
-use crate::fix;
+use crate::fingerprint::{normalized_statement, shortened, statement_of};
+use crate::model::{Filter, ReportedSite};
 use crate::model::{Position, Site};
-use crate::parse::{DecodeError, SourceFile, looks_binary, parse, parse_ranges};
-use crate::sites::{Parents, find_sites, scope_path};
-use crate::walk::{WalkOptions, visit};
+use crate::sites::{find_sites, scope_path};
+use crate::syntax::parse::{DecodeError, SourceFile, looks_binary, parse, parse_ranges};
+use crate::util::paths::display_path;
+use cache::Cache;
+use walk::{WalkOptions, visit};
 
 /// What scanning one file produced.
 #[derive(Debug)]
@@ -125,21 +129,6 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
         files,
         errors,
     }
-}
-
-/// `path` relative to `cwd` when under it, with `/` separators.
-pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    };
-    let shown = match absolute.strip_prefix(cwd) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
-        _ => path.to_path_buf(),
-    };
-    let text = shown.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
 /// Whether the bytes can hold a site: `uuid4` somewhere outside a comment line.
@@ -264,7 +253,7 @@ pub fn analyze_with(
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
     let sliced = match strategy {
-        ParseStrategy::Sliced => crate::slice::plan(text, config),
+        ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
         ParseStrategy::Full => None,
     };
     let tree = match sliced {
@@ -289,7 +278,7 @@ pub fn analyze_with(
         let line_text = lines.line(node.start_byte());
         let suppressed = suppression(line_text);
         let edit = if classified.classification.fixable {
-            match fix::plan_edit(&classified, src, config) {
+            match crate::plan::plan_edit(&classified, src, config) {
                 Ok(edit) => Some(edit),
                 Err(reason) => {
                     classified.classification.fixable = false;
@@ -318,7 +307,7 @@ pub fn analyze_with(
         });
         let fingerprint = fingerprints
             .entry((key.0, key.1, scope.clone()))
-            .or_insert_with(|| crate::baseline::fingerprint_of(&scope, full))
+            .or_insert_with(|| crate::fingerprint::fingerprint_of(&scope, full))
             .clone();
         sites.push(Site {
             offset: source.raw_offset(node.start_byte()),
@@ -326,7 +315,7 @@ pub fn analyze_with(
             end,
             kind: found.kind,
             binding: found.binding,
-            code: crate::sites::node_text(found.expr, src).to_owned(),
+            code: crate::syntax::node_text(found.expr, src).to_owned(),
             line_text: line_text
                 .trim_start()
                 .trim_end_matches(['\r', '\n'])
@@ -346,95 +335,6 @@ pub fn analyze_with(
         });
     }
     Ok(sites)
-}
-
-/// `# uuid-migrate: ignore` or `# uuid-migrate: ignore[reason]` on the site's line.
-fn suppression(line: &str) -> Option<Option<String>> {
-    let hash = line.find('#')?;
-    let comment = &line[hash..];
-    let at = comment.find("uuid-migrate: ignore")?;
-    let rest = &comment[at + "uuid-migrate: ignore".len()..];
-    let reason = rest
-        .strip_prefix('[')
-        .and_then(|r| r.split_once(']'))
-        .map(|(r, _)| r.trim().to_owned());
-    Some(reason.filter(|r| !r.is_empty()))
-}
-
-/// The statement holding the site and where its fingerprinted part ends: the header only, for
-/// compound statements; the decorator or the definition's header, for a decorated definition.
-fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usize) {
-    let mut stmt = node;
-    let mut below = node;
-    while let Some(parent) = parents.of(stmt) {
-        if matches!(parent.kind_str(), "block" | "module") {
-            break;
-        }
-        below = stmt;
-        stmt = parent;
-    }
-    if stmt.kind_str() == "decorated_definition" && below.id() != stmt.id() {
-        stmt = below;
-    }
-    let mut end = stmt.end_byte();
-    let mut cursor = stmt.walk();
-    if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind_str() == "block")
-        && body.start_byte() > node.end_byte()
-    {
-        end = body.start_byte();
-    }
-    (stmt, end)
-}
-
-/// The statement up to `end` without comments, whitespace and trailing commas: what the
-/// baseline fingerprint hashes.
-fn normalized_statement(stmt: Node<'_>, end: usize, src: &[u8]) -> String {
-    let mut text = String::new();
-    let mut at = stmt.start_byte();
-    // Most statements hold no `#` at all: no need to look for comment nodes.
-    let comments = if memchr::memchr(b'#', &src[at..end]).is_some() {
-        comments_within(stmt, end)
-    } else {
-        Vec::new()
-    };
-    for comment in comments {
-        text.push_str(&String::from_utf8_lossy(&src[at..comment.start]));
-        at = comment.end;
-    }
-    text.push_str(&String::from_utf8_lossy(&src[at..end]));
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    squeezed
-        .replace(",)", ")")
-        .replace(",]", "]")
-        .replace(",}", "}")
-}
-
-/// A statement as shown to people (in the baseline file): long ones cut after 200 characters.
-fn shortened(statement: &str) -> String {
-    const SHOWN: usize = 200;
-    match statement.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}…", &statement[..cut]),
-        None => statement.to_owned(),
-    }
-}
-
-/// Byte ranges of the comments inside `node` that start before `end`, in order.
-fn comments_within(node: Node<'_>, end: usize) -> Vec<std::ops::Range<usize>> {
-    let mut found = Vec::new();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.start_byte() >= end {
-            continue;
-        }
-        if n.kind_str() == "comment" {
-            found.push(n.start_byte()..n.end_byte().min(end));
-            continue;
-        }
-        let mut cursor = n.walk();
-        stack.extend(n.children(&mut cursor));
-    }
-    found.sort_by_key(|r| r.start);
-    found
 }
 
 /// Byte offset -> line and character column. Line starts are found only as far as the
@@ -482,6 +382,25 @@ impl<'a> LineIndex<'a> {
         let end = memchr::memchr(b'\n', &text.as_bytes()[offset..])
             .map_or(text.len(), |i| offset + i + 1);
         &text[start..end]
+    }
+}
+
+impl ScanResult {
+    /// The sites that pass the filter, in path and offset order.
+    pub fn select(&self, filter: &Filter) -> Vec<ReportedSite<'_>> {
+        let mut out = Vec::new();
+        for file in &self.files {
+            for site in &file.sites {
+                if filter.matches(site) {
+                    out.push(ReportedSite {
+                        path: &file.display,
+                        site,
+                        baseline: None,
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
@@ -536,15 +455,5 @@ mod tests {
                 .all(|s| s.fingerprint == sites[40].fingerprint)
         );
         assert_ne!(sites[0].fingerprint, sites[40].fingerprint);
-    }
-
-    #[test]
-    fn parses_suppressions() {
-        assert_eq!(suppression("x = 1  # uuid-migrate: ignore"), Some(None));
-        assert_eq!(
-            suppression("x  # uuid-migrate: ignore[legacy api]"),
-            Some(Some("legacy api".into()))
-        );
-        assert_eq!(suppression("x = 1"), None);
     }
 }

@@ -12,63 +12,23 @@
 //! Whatever is still unmatched is new; allowance still unused by entries inside the scanned paths
 //! is what was fixed since the baseline.
 
-use crate::report::plural;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::cli::BaselineArgs;
-use crate::commands::{self, Exit, Output};
+use crate::fingerprint::FINGERPRINT_LEN;
 use crate::model::Site;
-use crate::report::{BaselineStatus, ReportedSite};
-use crate::scan::ScanResult;
+use crate::model::{BaselineStatus, ReportedSite};
+use crate::pipeline::ScanResult;
+use crate::util::paths::{normalize, relative_to, slash_path};
 
 /// The file `uuid-migrate baseline` writes when no `--output` is given.
 pub const DEFAULT_FILE: &str = "uuid-migrate-baseline.json";
 
 /// The baseline format this version reads and writes.
 pub const FORMAT_VERSION: u64 = 1;
-
-/// Hex digits in a fingerprint (64 bits).
-const FINGERPRINT_LEN: usize = 16;
-
-/// A site's identity across edits (`Site::fingerprint`, worked out by the scan once per
-/// statement): the fingerprint of a statement (whitespace and comments already removed) in a scope.
-pub fn fingerprint_of(scope: &str, statement: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(scope.as_bytes());
-    hasher.update([0]);
-    hasher.update(canonical_statement(statement).as_bytes());
-    let digest = hasher.finalize();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(FINGERPRINT_LEN);
-    for b in digest.iter().take(FINGERPRINT_LEN / 2) {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
-    }
-    out
-}
-
-/// What a formatter such as black may change in a statement, taken out: the statement arrives
-/// without whitespace; quotes become `"`, a comma before a closing bracket goes (the "magic
-/// trailing comma" added when a call is split over lines), and parentheses go (added around a
-/// right-hand side or a `return` value that no longer fits on one line).
-fn canonical_statement(statement: &str) -> String {
-    let chars: Vec<char> = statement.chars().collect();
-    let mut out = String::with_capacity(statement.len());
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '(' | ')' => {}
-            ',' if matches!(chars.get(i + 1), Some(')' | ']' | '}')) => {}
-            '\'' => out.push('"'),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// How many sites with this fingerprint a file may have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +152,7 @@ impl Baseline {
     }
 
     /// Reads `path` when it exists.
-    fn load_if_present(path: &Path) -> Result<Option<Baseline>, BaselineError> {
+    pub fn load_if_present(path: &Path) -> Result<Option<Baseline>, BaselineError> {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             _ => Baseline::load(path).map(Some),
@@ -380,60 +340,6 @@ impl Anchor {
     }
 }
 
-/// `a/./b/../c` -> `a/c`, without touching the file system (entries may name deleted files).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
-                    out.pop();
-                } else if !out.has_root() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// `path` from `base`, with `..` where needed; both absolute and normalized.
-fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    let mut path_parts = path.components().peekable();
-    let mut base_parts = base.components().peekable();
-    while let (Some(a), Some(b)) = (path_parts.peek(), base_parts.peek()) {
-        if a != b {
-            break;
-        }
-        path_parts.next();
-        base_parts.next();
-    }
-    let mut out = PathBuf::new();
-    for part in base_parts {
-        match part {
-            Component::Normal(_) => out.push(".."),
-            // Another root or drive: nothing is shared, keep the path absolute.
-            _ => return path.to_path_buf(),
-        }
-    }
-    out.extend(path_parts);
-    out
-}
-
-fn slash_path(path: &Path) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let joined = parts.join("/");
-    match joined.strip_prefix("//") {
-        Some(rest) if path.has_root() => format!("/{rest}"),
-        _ => joined,
-    }
-}
-
 /// An unsuppressed site of the scan, as the matcher sees it.
 struct Current<'a> {
     display: &'a str,
@@ -546,7 +452,7 @@ fn file_name(path: &str) -> &str {
 /// The file's text: a header, then each file with one entry per line, files sorted by path and
 /// entries by fingerprint, so that a change touches only the lines of the sites it changes (and
 /// no total that every change would touch, which would make concurrent changes conflict).
-fn render(entries: &[Entry]) -> String {
+pub fn render(entries: &[Entry]) -> String {
     let mut by_file: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for entry in entries {
         by_file.entry(&entry.path).or_default().push(entry);
@@ -587,28 +493,53 @@ fn json_string(text: &str) -> String {
 }
 
 /// How a ratchet changed the baseline, for the message on stderr.
-#[derive(Default)]
-struct Changes {
-    fixed: Vec<(String, String, usize)>,
-    moved: BTreeMap<(String, String), usize>,
-    new: Vec<String>,
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Entries whose sites are gone: path, statement, how many.
+    pub fixed: Vec<Fixed>,
+    /// Sites that matched an entry of another file: (from, to) -> how many.
+    pub moved: BTreeMap<(String, String), usize>,
+    /// New sites, as `path:line:col: line`.
+    pub new: Vec<String>,
 }
 
-/// `uuid-migrate baseline [PATHS]`: write the baseline, or ratchet an existing one down.
-pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
-    let config = commands::load_config(&args.walk)?;
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
-    let existing = Baseline::load_if_present(&target)?;
-    let result = commands::run_scan(&args.walk, &config);
-    let anchor = Anchor::new(&target);
-    let keys = anchor.keys(&result);
-    let current = current_sites(&result, &keys);
+/// Sites of one entry no longer found.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub path: String,
+    pub statement: String,
+    pub count: usize,
+}
+
+/// The baseline a scan ratchets `existing` (or nothing) down to, with what changed.
+#[derive(Debug)]
+pub struct Ratchet {
+    pub entries: Vec<Entry>,
+    /// The entries before.
+    pub old_entries: Vec<Entry>,
+    pub changes: Changes,
+    /// No baseline existed: every site is written.
+    pub first_write: bool,
+    /// New sites were added (first write or `--allow-new`).
+    pub added_new: bool,
+}
+
+/// Ratchets the baseline at `target` (loaded as `existing`) to the scan of `scanned`:
+/// entries of fixed sites go, moved sites take their entries along, new sites are added only
+/// on the first write or with `allow_new`.
+pub fn ratchet(
+    existing: Option<Baseline>,
+    target: &Path,
+    scanned: &[PathBuf],
+    result: &ScanResult,
+    allow_new: bool,
+) -> Ratchet {
     let first_write = existing.is_none();
     let old_entries = existing.map(|b| b.entries).unwrap_or_default();
-    let in_scope = anchor.in_scope(&old_entries, &commands::paths_of(&args.walk), &result);
+    let anchor = Anchor::new(target);
+    let keys = anchor.keys(result);
+    let current = current_sites(result, &keys);
+    let in_scope = anchor.in_scope(&old_entries, scanned, result);
     let matched = match_sites(&old_entries, &in_scope, &current, false);
 
     let mut counts: BTreeMap<(String, String), Entry> = BTreeMap::new();
@@ -620,14 +551,14 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
                 entry.clone(),
             );
         } else if matched.remaining[i] > 0 {
-            changes.fixed.push((
-                entry.path.clone(),
-                entry.statement.clone(),
-                matched.remaining[i],
-            ));
+            changes.fixed.push(Fixed {
+                path: entry.path.clone(),
+                statement: entry.statement.clone(),
+                count: matched.remaining[i],
+            });
         }
     }
-    let add_new = args.allow_new || first_write;
+    let add_new = allow_new || first_write;
     for (site, assigned) in current.iter().zip(&matched.assigned) {
         match assigned {
             Some(e) if old_entries[*e].path != site.key => {
@@ -663,168 +594,18 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
             });
     }
     let entries: Vec<Entry> = counts.into_values().collect();
-
-    let mut stderr = String::new();
-    for error in &result.errors {
-        let _ = writeln!(
-            stderr,
-            "error: {}: {} (its baseline entries are kept)",
-            error.display, error.message
-        );
-    }
-    let shown = target.display();
-    let total: usize = entries.iter().map(|e| e.count).sum();
-    let files = entries
-        .iter()
-        .map(|e| e.path.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let was: usize = old_entries.iter().map(|e| e.count).sum();
-    if first_write {
-        commands::write_atomically(&target, render(&entries).as_bytes())?;
-        let _ = writeln!(
-            stderr,
-            "wrote {shown}: {} in {}",
-            plural(total, "site"),
-            plural(files, "file")
-        );
-    } else {
-        describe_changes(&mut stderr, &changes, args.allow_new);
-        if entries == old_entries {
-            let _ = writeln!(
-                stderr,
-                "{shown} is up to date: {} in {}",
-                plural(total, "site"),
-                plural(files, "file")
-            );
-        } else {
-            commands::write_atomically(&target, render(&entries).as_bytes())?;
-            let _ = writeln!(
-                stderr,
-                "wrote {shown}: {} in {} (was {was})",
-                plural(total, "site"),
-                plural(files, "file")
-            );
-        }
-    }
-    let exit = if !result.errors.is_empty() {
-        Exit::Error
-    } else if !changes.new.is_empty() && !add_new {
-        Exit::Violations
-    } else {
-        Exit::Clean
-    };
-    Ok(Output {
-        stdout: Vec::new(),
-        stderr,
-        exit,
-    })
-}
-
-/// At most this many lines per kind of change; the counts are always exact.
-const LISTED: usize = 20;
-
-fn describe_changes(out: &mut String, changes: &Changes, allow_new: bool) {
-    let fixed: usize = changes.fixed.iter().map(|f| f.2).sum();
-    if fixed > 0 {
-        let _ = writeln!(
-            out,
-            "{} fixed: removed from the baseline",
-            plural(fixed, "site")
-        );
-        for (path, statement, count) in changes.fixed.iter().take(LISTED) {
-            let times = if *count > 1 {
-                format!(" (x{count})")
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, "  - {path}: {statement}{times}");
-        }
-        more(out, changes.fixed.len());
-    }
-    let moved: usize = changes.moved.values().sum();
-    if moved > 0 {
-        let _ = writeln!(
-            out,
-            "{} moved to another file: entries follow them",
-            plural(moved, "site")
-        );
-        for ((from, to), count) in changes.moved.iter().take(LISTED) {
-            let _ = writeln!(out, "  {from} -> {to} ({})", plural(*count, "site"));
-        }
-        more(out, changes.moved.len());
-    }
-    if !changes.new.is_empty() {
-        let verdict = if allow_new {
-            "added to the baseline (--allow-new)"
-        } else {
-            "NOT added: fix them, suppress them, or rerun with --allow-new to accept them"
-        };
-        let _ = writeln!(
-            out,
-            "{} not in the baseline, {verdict}",
-            plural(changes.new.len(), "new site")
-        );
-        for line in changes.new.iter().take(LISTED) {
-            let _ = writeln!(out, "  + {line}");
-        }
-        more(out, changes.new.len());
-    }
-}
-
-fn more(out: &mut String, listed: usize) {
-    if listed > LISTED {
-        let _ = writeln!(out, "  ... and {} more", listed - LISTED);
+    Ratchet {
+        entries,
+        old_entries,
+        changes,
+        first_write,
+        added_new: add_new,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canonical_statement_drops_what_formatters_change() {
-        let one_line = "user_id=payload.get('user_id')orstr(uuid.uuid4())";
-        let black = "user_id=(payload.get(\"user_id\")orstr(uuid.uuid4()))";
-        assert_eq!(canonical_statement(one_line), canonical_statement(black));
-        assert_eq!(
-            canonical_statement("make(a,b=str(uuid.uuid4()),)"),
-            canonical_statement("make(a,b=str(uuid.uuid4()))")
-        );
-        assert_ne!(
-            canonical_statement("a=str(uuid.uuid4())"),
-            canonical_statement("b=str(uuid.uuid4())")
-        );
-    }
-
-    #[test]
-    fn fingerprints_depend_on_scope() {
-        assert_ne!(
-            fingerprint_of("A.f", "x=uuid.uuid4()"),
-            fingerprint_of("A.g", "x=uuid.uuid4()")
-        );
-        assert_eq!(
-            fingerprint_of("A.f", "x=uuid.uuid4()").len(),
-            FINGERPRINT_LEN
-        );
-    }
-
-    #[test]
-    fn normalize_is_lexical() {
-        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
-        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
-        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
-        assert_eq!(slash_path(Path::new("/a/c")), "/a/c");
-        assert_eq!(
-            relative_to(Path::new("/r/app/x.py"), Path::new("/r/ci")),
-            PathBuf::from("../app/x.py")
-        );
-        assert_eq!(
-            relative_to(Path::new("/r/app/x.py"), Path::new("/r")),
-            PathBuf::from("app/x.py")
-        );
-        assert_eq!(slash_path(Path::new("a/c")), "a/c");
-    }
 
     #[test]
     fn rendered_baseline_round_trips() {

@@ -2,6 +2,12 @@
 //! call and `Node::child_by_field_name` compares the name with every field name of the grammar;
 //! the analysis asks both hundreds of thousands of times, so both are tables here.
 
+pub mod parents;
+pub mod parse;
+pub mod slice;
+
+pub use parents::Parents;
+
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -59,6 +65,15 @@ impl<'t> NodeExt<'t> for Node<'t> {
     }
 }
 
+pub fn node_text<'s>(node: Node<'_>, src: &'s [u8]) -> &'s str {
+    std::str::from_utf8(&src[node.byte_range()]).unwrap_or_default()
+}
+
+/// Whether `child` is `parent`'s field `field`.
+pub fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
+    parent.field(field).map(|n| n.id()) == Some(child.id())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,7 +81,7 @@ mod tests {
     #[test]
     fn tables_agree_with_tree_sitter() {
         let src = "import uuid\n@d\nclass C(B):\n    def f(self, a: int = 1):\n        x = f\"{uuid.uuid4().hex[:8]}\" + y[1]  # c\n        return (lambda: 1)()\nx = (\n";
-        let tree = crate::parse::parse(src, None).unwrap();
+        let tree = crate::syntax::parse::parse(src, None).unwrap();
         let mut cursor = tree.walk();
         let mut seen = 0;
         loop {

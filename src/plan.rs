@@ -10,7 +10,7 @@ use tree_sitter::Node;
 use crate::classify::{Classified, clean_prefix};
 use crate::config::Config;
 use crate::model::{Edit, Reason, Shape};
-use crate::sites::{Parents, node_text};
+use crate::syntax::{Parents, node_text};
 
 /// The generator keeps 8 random hex characters at its end.
 pub const RANDOM_HEX_LEN: usize = 8;

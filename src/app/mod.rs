@@ -1,0 +1,87 @@
+//! The commands: each loads its configuration, runs the pipeline and returns what to print and
+//! how the process ends; `main` prints it. The exit rule lives here, once.
+
+mod baseline;
+mod rewrite;
+mod scan;
+
+use crate::cli::{Command, WalkArgs};
+use crate::config::Config;
+use crate::pipeline::{Progress, ScanOptions, ScanResult, scan};
+use crate::report::progress::TerminalProgress;
+
+/// The process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing to report (or nothing new against the baseline).
+    Clean = 0,
+    /// Violations, or changes under `--check`.
+    Violations = 1,
+    /// Usage, configuration or I/O error.
+    Error = 2,
+}
+
+/// What a command wants printed, and how the process ends.
+#[derive(Debug)]
+pub struct Output {
+    /// Bytes, not text: a diff of a legacy-encoded file is not UTF-8.
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub exit: Exit,
+}
+
+impl Exit {
+    /// The one exit rule: any error is 2, else any violation (a new site, a change under
+    /// `--check`) is 1, else 0.
+    pub fn of(errors: bool, violations: bool) -> Exit {
+        if errors {
+            Exit::Error
+        } else if violations {
+            Exit::Violations
+        } else {
+            Exit::Clean
+        }
+    }
+}
+
+impl Output {
+    fn error(message: impl std::fmt::Display) -> Output {
+        Output {
+            stdout: Vec::new(),
+            stderr: format!("error: {message}\n"),
+            exit: Exit::Error,
+        }
+    }
+}
+
+pub fn run(command: Command) -> Output {
+    let outcome = match command {
+        Command::Scan(args) => scan::command(args),
+        Command::Baseline(args) => baseline::command(args),
+        Command::Rewrite(args) => rewrite::command(args),
+        Command::Completions { shell } => Ok(completions(shell)),
+    };
+    outcome.unwrap_or_else(|err| Output::error(format!("{err:#}")))
+}
+
+fn completions(shell: clap_complete::Shell) -> Output {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut command, "uuid-migrate", &mut buffer);
+    Output {
+        stdout: buffer,
+        stderr: String::new(),
+        exit: Exit::Clean,
+    }
+}
+
+/// Runs the pipeline over the paths of a command.
+/// A progress bar is drawn on stderr when it is a terminal.
+pub fn run_scan(walk: &WalkArgs, config: &Config) -> ScanResult {
+    let progress = TerminalProgress::new();
+    let options = ScanOptions {
+        progress: progress.as_ref().map(|p| p as &dyn Progress),
+        ..crate::cli::resolve::scan_options(walk)
+    };
+    scan(&crate::cli::resolve::paths_of(walk), config, options)
+}

@@ -1,0 +1,410 @@
+//! Naming evidence: climbing from the value to the nearest name (assignment target, keyword,
+//! dict key, annotated field, returning function, `or` fallback, wrapper call) and following a
+//! name that says nothing to the statement that consumes it.
+
+use tree_sitter::Node;
+
+use crate::model::NameSource;
+use crate::sites::{FoundSite, ScopeKind, scope_of};
+use crate::syntax::{NodeExt, Parents, is_field, node_text};
+use crate::util::words::split_words;
+
+use super::value::{fstring_context, plain_string};
+
+/// A candidate name and where it came from, in order of preference.
+#[derive(Debug, Clone)]
+pub(super) struct Evidence {
+    pub(super) name: String,
+    pub(super) source: NameSource,
+}
+
+/// Deferred or shared evaluation found while walking up from the site.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Context {
+    pub(super) lambda: bool,
+    pub(super) default_factory: bool,
+    pub(super) default_argument: bool,
+    pub(super) except_handler: bool,
+    pub(super) annotated_str_field: bool,
+}
+
+pub(super) const DEFAULT_KEYWORDS: [&str; 4] = [
+    "default_factory",
+    "default",
+    "insert_default",
+    "server_default",
+];
+
+/// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
+pub(super) fn climb<'t>(
+    p: &Parents<'t>,
+    start: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+    ctx: &mut Context,
+) {
+    let mut node = start;
+    while let Some(parent) = p.of(node) {
+        match parent.kind_str() {
+            "parenthesized_expression" | "conditional_expression" | "await" => {}
+            // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.
+            "attribute" if is_field(parent, "object", node) => {}
+            "call" if is_field(parent, "function", node) => {}
+            "subscript" if is_field(parent, "value", node) => {}
+            "boolean_operator" => {
+                let other = if is_field(parent, "right", node) {
+                    "left"
+                } else {
+                    "right"
+                };
+                if let Some(name) = parent.field(other).and_then(|o| operand_name(o, src)) {
+                    evidence.push(Evidence {
+                        name,
+                        source: NameSource::OrFallback,
+                    });
+                }
+            }
+            "binary_operator" => {}
+            "lambda" => ctx.lambda = true,
+            "keyword_argument" => {
+                let keyword = parent
+                    .field("name")
+                    .map(|n| node_text(n, src))
+                    .unwrap_or_default();
+                if DEFAULT_KEYWORDS.contains(&keyword) {
+                    ctx.default_factory = true;
+                } else {
+                    evidence.push(Evidence {
+                        name: keyword.to_owned(),
+                        source: NameSource::Keyword,
+                    });
+                    if let Some(callee) = p
+                        .of(parent)
+                        .and_then(|args| p.of(args))
+                        .and_then(|c| callee_name(c, src))
+                    {
+                        evidence.push(Evidence {
+                            name: callee,
+                            source: NameSource::Container,
+                        });
+                    }
+                    break;
+                }
+            }
+            "argument_list" => {
+                let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") else {
+                    break;
+                };
+                let Some(callee) = callee_name(call, src) else {
+                    break;
+                };
+                if callee == "str" {
+                    node = call;
+                    continue;
+                }
+                if !ctx.default_factory {
+                    if looks_like_id_wrapper(&callee) {
+                        evidence.push(Evidence {
+                            name: callee,
+                            source: NameSource::Wrapper,
+                        });
+                    } else {
+                        break;
+                    }
+                }
+                node = call;
+                continue;
+            }
+            "pair" if is_field(parent, "value", node) => {
+                if let Some(key) = parent.field("key").and_then(|k| plain_string(k, src)) {
+                    evidence.push(Evidence {
+                        name: key,
+                        source: NameSource::DictKey,
+                    });
+                    if let Some(container) = dict_container(p, parent, src) {
+                        evidence.push(Evidence {
+                            name: container,
+                            source: NameSource::Container,
+                        });
+                    }
+                }
+                break;
+            }
+            "assignment" | "augmented_assignment" if is_field(parent, "right", node) => {
+                if let Some((name, source)) = parent.field("left").and_then(|l| target_name(l, src))
+                {
+                    let annotated = parent.field("type");
+                    let in_class = matches!(scope_of(p, parent).1, ScopeKind::Class);
+                    let source = if annotated.is_some() && in_class {
+                        NameSource::AnnotatedField
+                    } else {
+                        source
+                    };
+                    if annotated.is_some_and(|t| node_text(t, src).trim() == "str") {
+                        ctx.annotated_str_field = true;
+                    }
+                    evidence.push(Evidence { name, source });
+                    // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
+                    let on_self = parent
+                        .field("left")
+                        .and_then(|l| l.field("object"))
+                        .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
+                    if (on_self || in_class)
+                        && let Some(class) = enclosing_class_name(p, parent, src)
+                    {
+                        evidence.push(Evidence {
+                            name: class,
+                            source: NameSource::Container,
+                        });
+                    }
+                }
+                break;
+            }
+            "default_parameter" | "typed_default_parameter" if is_field(parent, "value", node) => {
+                ctx.default_argument = true;
+                if let Some(name) = parent.field("name") {
+                    evidence.push(Evidence {
+                        name: node_text(name, src).to_owned(),
+                        source: NameSource::Keyword,
+                    });
+                }
+                break;
+            }
+            "return_statement" => {
+                if let Some(name) = enclosing_function_name(p, parent, src) {
+                    evidence.push(Evidence {
+                        name,
+                        source: NameSource::ReturningFunction,
+                    });
+                }
+                break;
+            }
+            _ => break,
+        }
+        node = parent;
+    }
+    // Deferred contexts above the name: a lambda or default factory further up still counts.
+    let mut up = Some(node);
+    while let Some(n) = up {
+        match n.kind_str() {
+            "lambda" => ctx.lambda = true,
+            "keyword_argument" => {
+                let keyword = n
+                    .field("name")
+                    .map(|k| node_text(k, src))
+                    .unwrap_or_default();
+                if DEFAULT_KEYWORDS.contains(&keyword) {
+                    ctx.default_factory = true;
+                }
+            }
+            "except_clause" => ctx.except_handler = true,
+            "function_definition" | "class_definition" => break,
+            _ => {}
+        }
+        up = p.of(n);
+    }
+}
+
+/// Names like `ThreadID`, `RunId`, `ensure_user_id` wrap an id value.
+pub(super) fn looks_like_id_wrapper(callee: &str) -> bool {
+    let words = split_words(callee.rsplit('.').next().unwrap_or(callee));
+    words
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "uuid" | "guid"))
+}
+
+pub(super) fn callee_name(call: Node<'_>, src: &[u8]) -> Option<String> {
+    let function = call.field("function")?;
+    match function.kind_str() {
+        "identifier" | "attribute" => Some(node_text(function, src).to_owned()),
+        _ => None,
+    }
+}
+
+/// The call or assignment a dict goes into: `store_message({...})`, `message = {...}`.
+pub(super) fn dict_container<'t>(p: &Parents<'t>, pair: Node<'t>, src: &[u8]) -> Option<String> {
+    let dict = p.of(pair).filter(|d| d.kind_str() == "dictionary")?;
+    let parent = p.of(dict)?;
+    match parent.kind_str() {
+        "argument_list" => p.of(parent).and_then(|c| callee_name(c, src)),
+        "keyword_argument" => parent.field("name").map(|n| node_text(n, src).to_owned()),
+        "assignment" => parent
+            .field("left")
+            .and_then(|l| target_name(l, src))
+            .map(|(n, _)| n),
+        _ => None,
+    }
+}
+
+pub(super) fn target_name(target: Node<'_>, src: &[u8]) -> Option<(String, NameSource)> {
+    match target.kind_str() {
+        "identifier" => Some((
+            node_text(target, src).to_owned(),
+            NameSource::AssignmentTarget,
+        )),
+        "attribute" => target
+            .field("attribute")
+            .map(|a| (node_text(a, src).to_owned(), NameSource::AttributeTarget)),
+        "subscript" => target
+            .field("subscript")
+            .and_then(|k| plain_string(k, src))
+            .map(|k| (k, NameSource::SubscriptKey)),
+        _ => None,
+    }
+}
+
+/// The name an `or` operand carries: `event.get('message_id')`, `x.message_id`, `message_id`.
+pub(super) fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
+    match node.kind_str() {
+        "identifier" => Some(node_text(node, src).to_owned()),
+        "attribute" => node
+            .field("attribute")
+            .map(|a| node_text(a, src).to_owned()),
+        "subscript" => node.field("subscript").and_then(|k| plain_string(k, src)),
+        "call" => {
+            let args = node.field("arguments")?;
+            let first = args.named_child(0)?;
+            plain_string(first, src)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn enclosing_function_name<'t>(
+    p: &Parents<'t>,
+    node: Node<'t>,
+    src: &[u8],
+) -> Option<String> {
+    let mut current = p.of(node);
+    while let Some(n) = current {
+        match n.kind_str() {
+            "function_definition" => {
+                return n.field("name").map(|name| node_text(name, src).to_owned());
+            }
+            "lambda" | "class_definition" => return None,
+            _ => current = p.of(n),
+        }
+    }
+    None
+}
+
+pub(super) fn enclosing_class_name<'t>(
+    p: &Parents<'t>,
+    node: Node<'t>,
+    src: &[u8],
+) -> Option<String> {
+    let mut current = p.of(node);
+    while let Some(n) = current {
+        if n.kind_str() == "class_definition" {
+            return n.field("name").map(|name| node_text(name, src).to_owned());
+        }
+        current = p.of(n);
+    }
+    None
+}
+
+/// Finds the statement that consumes a meaningless local (`unique_suffix`) and names from it.
+pub(super) fn follow_variable(
+    found: &FoundSite<'_>,
+    variable: &str,
+    src: &[u8],
+) -> Option<Vec<Evidence>> {
+    let p = &*found.parents;
+    let (scope, _) = scope_of(p, found.node);
+    let after = found.node.end_byte();
+    // The first read of the name after the site, in the same scope (not in a nested function,
+    // class or lambda), found from the name's textual occurrences in order: a scope with
+    // thousands of such locals costs no more than its text.
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let region = after.min(scope.end_byte())..scope.end_byte();
+    let mut best: Option<Node<'_>> = None;
+    for at in memchr::memmem::find_iter(&src[region.clone()], variable.as_bytes()) {
+        let start = region.start + at;
+        let end = start + variable.len();
+        if start <= after
+            || (start > 0 && is_ident(src[start - 1]))
+            || src.get(end).is_some_and(|&b| is_ident(b))
+        {
+            continue;
+        }
+        let n = p.deepest_holding(start, end);
+        if n.kind_str() != "identifier" || n.start_byte() != start || n.end_byte() != end {
+            continue;
+        }
+        let mut in_scope = false;
+        let mut up = p.of(n);
+        while let Some(a) = up {
+            if a.id() == scope.id() {
+                in_scope = true;
+                break;
+            }
+            if matches!(
+                a.kind_str(),
+                "function_definition" | "class_definition" | "lambda"
+            ) {
+                break;
+            }
+            up = p.of(a);
+        }
+        if !in_scope {
+            continue;
+        }
+        let Some(parent) = p.of(n) else { continue };
+        let is_binding = matches!(parent.kind_str(), "assignment" | "augmented_assignment")
+            && is_field(parent, "left", n);
+        if !is_binding {
+            best = Some(n);
+            break;
+        }
+    }
+    let consumer = best?;
+    let mut evidence = Vec::new();
+    let mut ctx = Context::default();
+    let mut start = consumer;
+    if let Some(interp) = p.of(consumer).filter(|p| p.kind_str() == "interpolation")
+        && let Some(string) = p.of(interp).filter(|s| s.kind_str() == "string")
+    {
+        start = string;
+        let f = fstring_context(p, string, interp, consumer, src);
+        climb(p, start, src, &mut evidence, &mut ctx);
+        if !f
+            .literal_before
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .is_empty()
+        {
+            evidence.push(Evidence {
+                name: f.literal_before,
+                source: NameSource::FstringPrefix,
+            });
+        }
+    }
+    if start.id() == consumer.id() {
+        climb(p, start, src, &mut evidence, &mut ctx);
+    }
+    evidence.sort_by_key(|e| priority(e.source));
+    let evidence: Vec<Evidence> = evidence
+        .into_iter()
+        .map(|e| Evidence {
+            name: e.name,
+            source: NameSource::FollowedVariable,
+        })
+        .collect();
+    (!evidence.is_empty()).then_some(evidence)
+}
+
+pub(super) fn priority(source: NameSource) -> u8 {
+    match source {
+        NameSource::AssignmentTarget
+        | NameSource::AttributeTarget
+        | NameSource::SubscriptKey
+        | NameSource::Keyword
+        | NameSource::DictKey
+        | NameSource::AnnotatedField
+        | NameSource::ReturningFunction => 0,
+        NameSource::Container => 1,
+        NameSource::Wrapper => 2,
+        NameSource::OrFallback => 3,
+        NameSource::FstringPrefix | NameSource::ConcatPrefix => 4,
+        NameSource::FollowedVariable => 5,
+    }
+}
