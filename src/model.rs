@@ -25,22 +25,6 @@ pub enum IdType {
 }
 
 impl IdType {
-    pub const ALL: [IdType; 13] = [
-        IdType::Websocket,
-        IdType::Transaction,
-        IdType::Metric,
-        IdType::Trace,
-        IdType::Execution,
-        IdType::Thread,
-        IdType::User,
-        IdType::Session,
-        IdType::Request,
-        IdType::Agent,
-        IdType::Tool,
-        IdType::Secret,
-        IdType::Unknown,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             IdType::Websocket => "websocket",
@@ -57,10 +41,6 @@ impl IdType {
             IdType::Secret => "secret",
             IdType::Unknown => "unknown",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<IdType> {
-        IdType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -106,8 +86,6 @@ pub enum Risk {
 }
 
 impl Risk {
-    pub const ALL: [Risk; 3] = [Risk::Low, Risk::Medium, Risk::High];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::Low => "low",
@@ -406,6 +384,88 @@ pub struct Site {
 impl Site {
     pub fn is_suppressed(&self) -> bool {
         self.suppressed.is_some()
+    }
+
+    /// Why nothing in the site's classification allows a rewrite; `None` when nothing forbids
+    /// one (it may still have no edit: see `Reason::NoSafeRewrite`). A secret comes first: its
+    /// advice matters most.
+    pub fn manual_reason(&self) -> Option<ManualReason> {
+        if self.is_suppressed() {
+            Some(ManualReason::Suppressed)
+        } else {
+            self.blocking_reason()
+        }
+    }
+
+    /// What in the classification forbids a rewrite, whether or not the site is suppressed.
+    fn blocking_reason(&self) -> Option<ManualReason> {
+        let c = &self.classification;
+        Some(if c.id_type == IdType::Secret {
+            ManualReason::Secret
+        } else if self.binding == Binding::Unresolved {
+            ManualReason::Unresolved
+        } else if self.in_error_region {
+            ManualReason::ErrorRegion
+        } else if c.shape == Shape::Object {
+            ManualReason::UuidObject
+        } else if c.id_type == IdType::Unknown {
+            ManualReason::UnknownType
+        } else {
+            return None;
+        })
+    }
+
+    /// Why the site is not rewritten automatically, as a sentence fragment for reports (for a
+    /// suppressed site: what the suppression hides).
+    pub fn manual_explanation(&self) -> String {
+        match self.blocking_reason() {
+            Some(ManualReason::Secret) => {
+                "a secret keeps its 122 random bits (use secrets.token_urlsafe), never a structured id"
+                    .to_owned()
+            }
+            Some(ManualReason::Unresolved) => "`uuid` is never imported in this file".to_owned(),
+            Some(ManualReason::ErrorRegion) => "inside a region that does not parse".to_owned(),
+            Some(ManualReason::UuidObject) => "the code uses the UUID object itself".to_owned(),
+            Some(ManualReason::UnknownType) => {
+                "unknown id type (name the value, or configure a type word)".to_owned()
+            }
+            Some(ManualReason::Suppressed | ManualReason::Other) | None => self
+                .classification
+                .reasons
+                .iter()
+                .find_map(|r| match r {
+                    Reason::NoSafeRewrite { why } => Some(why.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "no safe automatic rewrite".to_owned()),
+        }
+    }
+}
+
+/// Why a site is left for manual work. `Site::manual_reason` decides, in one order, for every
+/// command and format; the variants are in the order the rewrite summary lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ManualReason {
+    UnknownType,
+    Secret,
+    UuidObject,
+    Unresolved,
+    ErrorRegion,
+    Suppressed,
+    Other,
+}
+
+impl ManualReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ManualReason::UnknownType => "unknown type",
+            ManualReason::Secret => "secret",
+            ManualReason::UuidObject => "UUID object",
+            ManualReason::Unresolved => "unresolved",
+            ManualReason::ErrorRegion => "error region",
+            ManualReason::Suppressed => "suppressed",
+            ManualReason::Other => "other",
+        }
     }
 }
 

@@ -92,10 +92,10 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
 
     let quote = free_quote(value.node, parents, src).ok_or_else(no_free_quote)?;
     if value.fstring.is_none()
-        && let Some((concat, literal)) = &value.concat
-        && let Some(literal) = clean_prefix(literal)
+        && let Some(concat) = &value.concat
+        && let Some(literal) = clean_prefix(&concat.prefix)
     {
-        return edit(*concat, format!("{}{tail}", call(quote, &literal)));
+        return edit(concat.node, format!("{}{tail}", call(quote, &literal)));
     }
     edit(value.node, format!("{}{tail}", call(quote, prefix)))
 }

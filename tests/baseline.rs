@@ -3,6 +3,8 @@
 //! Every case starts from `fixtures/baseline/sessions.py` and `events.py` copied into a fresh
 //! `app/`, writes the baseline, then replaces a file with one of the variants next to them.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -55,8 +57,8 @@ impl Repo {
     }
 
     fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("uuid-migrate").unwrap();
-        cmd.current_dir(self.dir.path()).env("NO_COLOR", "1");
+        let mut cmd = common::tool();
+        cmd.current_dir(self.dir.path());
         cmd
     }
 
@@ -381,8 +383,7 @@ fn a_partial_ratchet_keeps_the_other_files_entries() {
 #[test]
 fn baseline_paths_are_relative_to_the_baseline_file() {
     let repo = Repo::with_baseline();
-    let out = Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    let out = common::tool()
         .current_dir(repo.path("app"))
         .args(["scan", ".", "--format", "json", "--baseline"])
         .arg(format!("../{BASELINE}"))

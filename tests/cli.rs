@@ -4,18 +4,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn tool() -> Command {
-    Command::cargo_bin("uuid-migrate").unwrap()
-}
-
-/// A temporary directory holding `files` (relative path, contents).
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        std::fs::write(dir.path().join(path), contents).unwrap();
-    }
-    dir
-}
+mod common;
+use common::{project, tool};
 
 fn example() -> Command {
     let mut cmd = tool();

@@ -123,7 +123,11 @@ fn modules_use_only_their_layer_and_the_layers_below() {
             }
         }
     }
-    assert!(wrong.is_empty(), "arrows that point the wrong way:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "arrows that point the wrong way:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

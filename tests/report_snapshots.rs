@@ -1,10 +1,10 @@
 //! Snapshots of the rendered scan reports on the bundled example project.
 
-use assert_cmd::Command;
+mod common;
+
 
 fn scan(args: &[&str]) -> String {
-    let out = Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    let out = common::tool()
         .current_dir("fixtures/example_project")
         .arg("scan")
         .args(["--color", "never"])

@@ -1,14 +1,14 @@
 //! The CI and planning formats: SARIF (checked by the official validator when installed),
 //! GitHub workflow commands and the markdown migration plan.
 
-use assert_cmd::Command;
+mod common;
+
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
 fn example(args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    let out = common::tool()
         .current_dir("fixtures/example_project")
         .arg("scan")
         .args(args)
@@ -69,8 +69,7 @@ fn output_writes_any_format_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     for format in ["sarif", "github", "markdown"] {
         let file = dir.path().join(format!("report.{format}"));
-        Command::cargo_bin("uuid-migrate")
-            .unwrap()
+        common::tool()
             .current_dir("fixtures/example_project")
             .args(["scan", "--format", format, "--output"])
             .arg(&file)
@@ -90,8 +89,7 @@ fn github_escapes_properties_and_messages() {
         "import uuid\nsession_id = str(uuid.uuid4())\n",
     )
     .unwrap();
-    Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    common::tool()
         .current_dir(dir.path())
         .args(["scan", "--format", "github"])
         .assert()
@@ -117,8 +115,7 @@ fn sarif_project() -> tempfile::TempDir {
         "import uuid\n\n\ndef make():\n    event_id = f\"evt_{uuid.uuid4().hex[:8]}\"\n    return event_id\n",
     )
     .unwrap();
-    Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    common::tool()
         .current_dir(root)
         .arg("baseline")
         .assert()
@@ -135,8 +132,7 @@ fn sarif_project() -> tempfile::TempDir {
 #[test]
 fn sarif_carries_fixes_suppressions_baseline_state_and_notifications() {
     let dir = sarif_project();
-    let out = Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    let out = common::tool()
         .current_dir(dir.path())
         .args([
             "scan",
@@ -237,8 +233,7 @@ fn sarif_passes_the_official_validator() {
     let out_dir = tempfile::tempdir().unwrap();
     let with_baseline = out_dir.path().join("with-baseline.sarif");
     let example_sarif = out_dir.path().join("example.sarif");
-    Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    common::tool()
         .current_dir(dir.path())
         .args([
             "scan",
@@ -251,8 +246,7 @@ fn sarif_passes_the_official_validator() {
         .arg(&with_baseline)
         .assert()
         .code(2);
-    Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    common::tool()
         .current_dir("fixtures/example_project")
         .args(["scan", "--format", "sarif", "--output"])
         .arg(&example_sarif)

@@ -3,6 +3,9 @@
 //! `python3 -m py_compile`, applies with `git apply`, and gives the same file wave by wave as
 //! all at once. Then the binary as a user runs it, and a property test on generated Python.
 
+mod common;
+use common::py_compile_failures;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -65,27 +68,6 @@ fn parse_errors(raw: &[u8]) -> usize {
         stack.extend(node.children(&mut cursor));
     }
     errors
-}
-
-fn python3() -> Option<&'static str> {
-    let ok = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some("python3")
-}
-
-/// Compiles every file with `python3 -m py_compile`; one `path<TAB>why` line per failing file.
-fn py_compile_failures(files: &[PathBuf]) -> Option<String> {
-    let python = python3()?;
-    let script = "import py_compile, sys\nbad = []\nfor p in sys.argv[1:]:\n    try:\n        py_compile.compile(p, cfile=p + 'c', doraise=True)\n    except py_compile.PyCompileError as e:\n        bad.append(p + '\\t' + str(e).replace('\\n', ' '))\nprint('\\n'.join(bad))\n";
-    let output = std::process::Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .args(files)
-        .output()
-        .expect("python3 runs");
-    Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// The diff as text for the snapshot: latin-1 bytes shown as the characters they are.
@@ -164,21 +146,14 @@ fn rewritten_fixtures_parse_converge_and_compile() {
     let failures = py_compile_failures(&results).unwrap_or_default();
     // A fixture that does not compile before (syntax_error.py) need not compile after.
     let failed_before: Vec<String> = failing_originals
-        .lines()
-        .filter_map(|l| l.split('\t').next())
-        .map(|p| {
-            name_of(Path::new(p))
-                .trim_start_matches("original_")
-                .to_owned()
-        })
+        .iter()
+        .map(|(p, _)| name_of(p).trim_start_matches("original_").to_owned())
         .collect();
-    assert_eq!(failed_before, ["syntax_error.py"], "{failing_originals}");
-    let new_failures: Vec<&str> = failures
-        .lines()
-        .filter(|line| {
-            let path = line.split('\t').next().unwrap_or_default();
-            !failed_before.contains(&name_of(Path::new(path)))
-        })
+    assert_eq!(failed_before, ["syntax_error.py"], "{failing_originals:?}");
+    let new_failures: Vec<String> = failures
+        .iter()
+        .filter(|(path, _)| !failed_before.contains(&name_of(path)))
+        .map(|(path, why)| format!("{}\t{why}", path.display()))
         .collect();
     assert!(
         new_failures.is_empty(),
@@ -294,7 +269,7 @@ fn bytes_outside_the_edits_are_preserved() {
 // The binary, as a user runs it.
 
 fn bin() -> Command {
-    Command::cargo_bin("uuid-migrate").unwrap()
+    common::tool()
 }
 
 /// A temporary directory holding copies of the named fixtures.
@@ -667,7 +642,7 @@ mod generated {
             }
             Some(failures) => assert!(
                 failures.is_empty(),
-                "generated rewrites fail py_compile:\n{failures}"
+                "generated rewrites fail py_compile:\n{failures:?}"
             ),
         }
     }

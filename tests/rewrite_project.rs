@@ -4,7 +4,9 @@
 //! - every file of the Python standard library and site-packages that mentions `uuid4`, rewritten
 //!   with `--unknown-prefix` so that there are edits, never parses worse, converges, and compiles.
 
-use assert_cmd::Command;
+mod common;
+use common::py_compile_failures;
+
 use std::path::{Path, PathBuf};
 
 use uuid_migrate::config::Config;
@@ -53,8 +55,7 @@ fn check(dir: &Path, when: &str) -> String {
 }
 
 fn rewrite(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("uuid-migrate")
-        .unwrap()
+    common::tool()
         .arg("rewrite")
         .args(args)
         .current_dir(dir)
@@ -107,21 +108,6 @@ fn stdlib_files_mentioning_uuid4() -> Option<Vec<PathBuf>> {
             .map(PathBuf::from)
             .collect()
     })
-}
-
-/// `python3 -m py_compile` on each file: the ones that fail.
-fn py_compile_failures(files: &[PathBuf]) -> Vec<PathBuf> {
-    let script = "import py_compile, sys\nfor p in sys.argv[1:]:\n    try:\n        py_compile.compile(p, cfile=p + 'c', doraise=True)\n    except py_compile.PyCompileError:\n        print(p)\n";
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(files)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(PathBuf::from)
-        .collect()
 }
 
 #[test]
@@ -177,8 +163,15 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         rewritten_sites > 0,
         "the standard library run made no edits"
     );
-    let failed_before = py_compile_failures(&originals);
-    let new_failures: Vec<PathBuf> = py_compile_failures(&results)
+    let failed = |files: &[PathBuf]| -> Vec<PathBuf> {
+        py_compile_failures(files)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect()
+    };
+    let failed_before = failed(&originals);
+    let new_failures: Vec<PathBuf> = failed(&results)
         .into_iter()
         .filter(|r| {
             let original = r.to_string_lossy().replace("_rewritten.py", "_original.py");

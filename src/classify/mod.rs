@@ -8,7 +8,7 @@ mod value;
 
 pub use id_type::clean_prefix;
 pub use suppression::suppression;
-pub use value::{Fstring, Value};
+pub use value::{Concat, Fstring, Value};
 
 use std::path::Path;
 
@@ -43,7 +43,7 @@ pub fn classify<'t>(
     let outer = value
         .concat
         .as_ref()
-        .map(|(n, _)| *n)
+        .map(|c| c.node)
         .or(value.fstring.as_ref().map(|f| f.string))
         .unwrap_or(value.node);
     climb(p, outer, src, &mut evidence, &mut ctx);
@@ -58,7 +58,7 @@ pub fn classify<'t>(
             source: NameSource::FstringPrefix,
         });
     }
-    if let Some((_, prefix)) = &value.concat {
+    if let Some(Concat { prefix, .. }) = &value.concat {
         evidence.push(Evidence {
             name: prefix.clone(),
             source: NameSource::ConcatPrefix,
@@ -93,7 +93,7 @@ pub fn classify<'t>(
         .as_ref()
         .filter(|f| f.prefix_only)
         .and_then(|f| clean_prefix(&f.literal_before))
-        .or_else(|| value.concat.as_ref().and_then(|(_, p)| clean_prefix(p)))
+        .or_else(|| value.concat.as_ref().and_then(|c| clean_prefix(&c.prefix)))
         .or(stem);
 
     let fixable = id_type != IdType::Unknown

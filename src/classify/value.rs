@@ -10,8 +10,6 @@ use crate::syntax::{NodeExt, Parents, is_field, node_text};
 /// The expression a rewrite replaces and the form it must keep.
 #[derive(Debug, Clone)]
 pub struct Value<'t> {
-    /// A call `uuid.uuid4()` or an uncalled reference `uuid.uuid4`.
-    pub kind: SiteKind,
     /// The uuid expression with its shape wrappers: `str(uuid.uuid4())`, `uuid.uuid4().hex[:8]`.
     pub node: Node<'t>,
     pub shape: Shape,
@@ -20,14 +18,20 @@ pub struct Value<'t> {
     /// The f-string the value sits in, when it does.
     pub fstring: Option<Fstring<'t>>,
     /// `"request_" + str(uuid4())`: the whole concatenation and its literal prefix.
-    pub concat: Option<(Node<'t>, String)>,
+    pub concat: Option<Concat<'t>>,
+}
+
+/// `"request_" + str(uuid4())`: the `+` expression and its literal left operand.
+#[derive(Debug, Clone)]
+pub struct Concat<'t> {
+    pub node: Node<'t>,
+    pub prefix: String,
 }
 
 /// An f-string holding the site in one of its replacement fields.
 #[derive(Debug, Clone)]
 pub struct Fstring<'t> {
     pub string: Node<'t>,
-    pub interpolation: Node<'t>,
     /// Literal text before the field (other fields removed).
     pub literal_before: String,
     /// True when the string is exactly `f"<literal prefix>{<site>}"`.
@@ -103,7 +107,6 @@ pub(super) fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
         }
     }
     let mut value = Value {
-        kind: found.kind,
         node,
         shape,
         truncation,
@@ -178,18 +181,13 @@ pub(super) fn fstring_context<'t>(
         .is_some_and(|p| p.kind_str() == "concatenated_string");
     Fstring {
         string,
-        interpolation: interp,
         prefix_only: fields == 1 && !literal_after && plain_field && !in_concatenation,
         literal_before,
     }
 }
 
 /// `"request_" + str(uuid4())` -> the binary operator and `request_`.
-pub(super) fn concat_prefix<'t>(
-    p: &Parents<'t>,
-    node: Node<'t>,
-    src: &[u8],
-) -> Option<(Node<'t>, String)> {
+pub(super) fn concat_prefix<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<Concat<'t>> {
     let parent = p.of(node).filter(|p| p.kind_str() == "binary_operator")?;
     if !is_field(parent, "right", node)
         || parent.field("operator").map(|o| node_text(o, src)) != Some("+")
@@ -198,7 +196,10 @@ pub(super) fn concat_prefix<'t>(
     }
     let left = parent.field("left").filter(|l| l.kind_str() == "string")?;
     let literal = plain_string(left, src)?;
-    Some((parent, literal))
+    Some(Concat {
+        node: parent,
+        prefix: literal,
+    })
 }
 
 /// The text of a string literal with no interpolation, without quotes and prefix.

@@ -1,10 +1,9 @@
 //! Byte edits on the file's original bytes: encoding the replacement text, sorting, skipping
 //! overlaps, applying, and the re-parse guard's measure of how badly a text parses.
 
-use std::cell::RefCell;
-use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
+use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::syntax::parse::{SourceFile, TextEncoding};
+use crate::syntax::parse::{SourceFile, TextEncoding, parse_incremental};
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,10 +92,6 @@ pub fn damage(tree: &Tree) -> ParseDamage {
     damage
 }
 
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
 /// The tree of `new_text`, re-parsed incrementally from `old_tree` (the tree of the text that
 /// `edits` turned into `new_text`): only the edited statements are parsed again, and the result
 /// is the tree a full parse would give. `None` when the edits are not in text offsets (a legacy
@@ -139,17 +134,7 @@ pub fn reparse(
         });
         delta += edit.bytes.len() as isize - (end - start) as isize;
     }
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(|| {
-            let mut parser = Parser::new();
-            parser
-                .set_language(&tree_sitter_python::LANGUAGE.into())
-                .expect("tree-sitter-python grammar is compatible with the linked tree-sitter");
-            parser
-        });
-        parser.parse(new_text, Some(&tree))
-    })
+    parse_incremental(new_text, &tree)
 }
 
 /// The position after `bytes`, starting at `from`.

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::model::Filter;
-use crate::model::{Binding, IdType, Position, Reason, Shape, Site};
+use crate::model::{Binding, ManualReason, Position, Reason, Site};
 use crate::pipeline::walk::{WalkOptions, walk};
-use crate::pipeline::{FileError, analyze, may_contain_site};
+use crate::pipeline::{FileError, analyze};
 use crate::syntax::parse::{SourceFile, parse};
 use crate::util::paths::display_path;
 use apply::{ByteEdit, apply, damage, encode, without_overlaps};
@@ -33,32 +33,6 @@ pub struct RewriteOptions {
     pub filter: Filter,
     /// Also rewrite sites of unknown id type, with this prefix.
     pub unknown_prefix: Option<String>,
-}
-
-/// Why a chosen site was left for manual work, in the order the summary lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ManualReason {
-    UnknownType,
-    Secret,
-    UuidObject,
-    Unresolved,
-    ErrorRegion,
-    Suppressed,
-    Other,
-}
-
-impl ManualReason {
-    pub fn describe(self) -> &'static str {
-        match self {
-            ManualReason::UnknownType => "unknown type",
-            ManualReason::Secret => "secret",
-            ManualReason::UuidObject => "UUID object",
-            ManualReason::Unresolved => "unresolved",
-            ManualReason::ErrorRegion => "error region",
-            ManualReason::Suppressed => "suppressed",
-            ManualReason::Other => "other",
-        }
-    }
 }
 
 /// A site the rewrite did not touch.
@@ -128,7 +102,7 @@ pub fn rewrite_source(
         if !options.filter.matches(site) {
             continue;
         }
-        match (&site.edit, manual_reason(site)) {
+        match (&site.edit, site.manual_reason()) {
             (_, Some(ManualReason::Suppressed)) => {
                 manual.push(left(site, ManualReason::Suppressed, None))
             }
@@ -404,26 +378,6 @@ fn left(site: &Site, reason: ManualReason, detail: Option<String>) -> ManualSite
     }
 }
 
-/// Why a site without an edit stays; `None` when nothing in its classification forbids a rewrite.
-fn manual_reason(site: &Site) -> Option<ManualReason> {
-    let c = &site.classification;
-    Some(if site.is_suppressed() {
-        ManualReason::Suppressed
-    } else if site.in_error_region {
-        ManualReason::ErrorRegion
-    } else if site.binding == Binding::Unresolved {
-        ManualReason::Unresolved
-    } else if c.id_type == IdType::Secret {
-        ManualReason::Secret
-    } else if c.shape == Shape::Object {
-        ManualReason::UuidObject
-    } else if c.id_type == IdType::Unknown {
-        ManualReason::UnknownType
-    } else {
-        return None;
-    })
-}
-
 fn refusal(site: &Site) -> Option<String> {
     site.classification
         .reasons
@@ -456,19 +410,10 @@ fn rewrite_file(
     config: &Config,
     options: &RewriteOptions,
 ) -> Result<Option<FileRewrite>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if metadata.len() > config.max_file_size {
-        return Err(format!(
-            "{} bytes is over the {}-byte limit: skipped (raise `max-file-size` to rewrite it)",
-            metadata.len(),
-            config.max_file_size
-        ));
+    match crate::pipeline::read::read_file(path, config)? {
+        Some(raw) => rewrite_source(raw, &config.relative(path), config, options).map(Some),
+        None => Ok(None),
     }
-    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
-    if !may_contain_site(&raw) {
-        return Ok(None);
-    }
-    rewrite_source(raw, &config.relative(path), config, options).map(Some)
 }
 
 /// Rewrites every Python file under `paths` in memory, in parallel.

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{ManualReason, RewriteRun};
+use super::RewriteRun;
+use crate::model::ManualReason;
 
 /// How many `other` sites are listed one by one.
 const MAX_LISTED: usize = 50;

@@ -139,9 +139,6 @@ impl Cache {
         if !ignore.exists() {
             std::fs::write(&ignore, "# Created by uuid-migrate.\n*\n").map_err(describe)?;
         }
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(describe)?;
-        std::io::Write::write_all(&mut temp, &bytes).map_err(describe)?;
-        temp.persist(&self.file).map_err(|e| describe(e.error))?;
-        Ok(())
+        crate::util::fs::write_atomically(&self.file, &bytes).map_err(|e| format!("{e:#}"))
     }
 }

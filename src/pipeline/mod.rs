@@ -2,7 +2,10 @@
 //! read -> prefilter -> decode -> parse -> sites -> classify -> fix plan.
 
 pub mod cache;
+pub mod read;
 pub mod walk;
+
+pub use read::may_contain_site;
 
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,7 @@ use crate::fingerprint::{normalized_statement, shortened, statement_of};
 use crate::model::{Filter, ReportedSite};
 use crate::model::{Position, Site};
 use crate::sites::{find_sites, scope_path};
-use crate::syntax::parse::{DecodeError, SourceFile, looks_binary, parse, parse_ranges};
+use crate::syntax::parse::{SourceFile, parse, parse_ranges};
 use crate::util::paths::display_path;
 use cache::Cache;
 use walk::{WalkOptions, visit};
@@ -131,18 +134,6 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
     }
 }
 
-/// Whether the bytes can hold a site: `uuid4` somewhere outside a comment line.
-pub fn may_contain_site(raw: &[u8]) -> bool {
-    let finder = memchr::memmem::Finder::new(b"uuid4");
-    finder.find_iter(raw).any(|at| {
-        let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
-        let first = raw[line_start..at]
-            .iter()
-            .find(|b| !matches!(b, b' ' | b'\t' | b'\x0c'));
-        first != Some(&b'#')
-    })
-}
-
 /// Scans one file, from the cache when it is unchanged; also returns the cache entry to store.
 /// `cwd` is for the path shown, worked out only for a file with sites or a problem.
 pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>) -> FileOutcome {
@@ -155,11 +146,11 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
     let (metadata, file) = match cache {
         Some(_) => match std::fs::metadata(path) {
             Ok(metadata) => (metadata, None),
-            Err(e) => return (Err(error(io_message(&e))), None),
+            Err(e) => return (Err(error(read::io_message(&e))), None),
         },
         None => match std::fs::File::open(path).and_then(|f| Ok((f.metadata()?, Some(f)))) {
             Ok(opened) => opened,
-            Err(e) => return (Err(error(io_message(&e))), None),
+            Err(e) => return (Err(error(read::io_message(&e))), None),
         },
     };
     let stamp = cache.map(|_| cache::Stamp::new(path, cwd, &metadata));
@@ -179,7 +170,7 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
         Some(file) => file,
         None => match std::fs::File::open(path) {
             Ok(file) => file,
-            Err(e) => return (Err(error(io_message(&e))), None),
+            Err(e) => return (Err(error(read::io_message(&e))), None),
         },
     };
     match read_and_analyze(path, file, &metadata, config) {
@@ -195,36 +186,16 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
 
 fn read_and_analyze(
     path: &Path,
-    mut file: std::fs::File,
+    file: std::fs::File,
     metadata: &std::fs::Metadata,
     config: &Config,
 ) -> Result<Vec<Site>, String> {
-    use std::io::Read;
-    if metadata.len() > config.max_file_size {
-        return Err(format!(
-            "{} bytes is over the {}-byte limit: skipped (raise `max-file-size` to scan it)",
-            metadata.len(),
-            config.max_file_size
-        ));
-    }
-    let mut raw = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
-    file.read_to_end(&mut raw).map_err(|e| io_message(&e))?;
-    // Checked before the prefilter, so a binary `.py` is reported even without `uuid4` in it.
-    if looks_binary(&raw) {
-        return Err(DecodeError::Binary.to_string());
-    }
-    if !may_contain_site(&raw) {
-        return Ok(Vec::new());
-    }
-    let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
-    analyze(&source, &config.relative(path), config)
-}
-
-fn io_message(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => err.to_string(),
+    match read::read_opened(file, metadata, config)? {
+        Some(raw) => {
+            let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
+            analyze(&source, &config.relative(path), config)
+        }
+        None => Ok(Vec::new()),
     }
 }
 

@@ -6,7 +6,6 @@ use crate::util::words::plural;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::sarif::manual_reason;
 use super::{Report, common_dir, top_level};
 use crate::config::Config;
 use crate::model::ReportedSite;
@@ -161,7 +160,7 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
         let c = &site.classification;
         let replacement = match &site.edit {
             Some(edit) => code(&edit.content),
-            None => format!("manual: {}", cell(&manual_reason(site))),
+            None => format!("manual: {}", cell(&site.manual_explanation())),
         };
         let new = match reported.baseline {
             Some(crate::model::BaselineStatus::New) => " (new)",

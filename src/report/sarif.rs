@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::Report;
 use crate::config::Config;
 use crate::model::{BaselineStatus, ReportedSite};
-use crate::model::{Binding, IdType, Shape, Site, SiteKind};
+use crate::model::{IdType, Shape, Site, SiteKind};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -246,32 +246,7 @@ fn shape_words(shape: Shape) -> &'static str {
 pub(super) fn action(site: &Site) -> String {
     match &site.edit {
         Some(edit) => format!("Replace with {}.", edit.content),
-        None => format!("Migrate by hand: {}.", manual_reason(site)),
-    }
-}
-
-/// Why a site is not rewritten automatically.
-pub(super) fn manual_reason(site: &Site) -> String {
-    let c = &site.classification;
-    if c.id_type == IdType::Secret {
-        "a secret keeps its 122 random bits (use secrets.token_urlsafe), never a structured id"
-            .to_owned()
-    } else if site.binding == Binding::Unresolved {
-        "`uuid` is never imported in this file".to_owned()
-    } else if site.in_error_region {
-        "inside a region that does not parse".to_owned()
-    } else if c.shape == Shape::Object {
-        "the code uses the UUID object itself".to_owned()
-    } else if c.id_type == IdType::Unknown {
-        "unknown id type (name the value, or configure a type word)".to_owned()
-    } else {
-        c.reasons
-            .iter()
-            .find_map(|r| match r {
-                crate::model::Reason::NoSafeRewrite { why } => Some(why.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| "no safe automatic rewrite".to_owned())
+        None => format!("Migrate by hand: {}.", site.manual_explanation()),
     }
 }
 

@@ -225,6 +225,12 @@ pub fn parse_ranges(
     })
 }
 
+/// Parses `text` again from `edited`, the tree of the text before, already told of the edits
+/// (`Tree::edit`): only what changed is parsed again. `None` when tree-sitter gives up.
+pub fn parse_incremental(text: &str, edited: &Tree) -> Option<Tree> {
+    PARSER.with(|cell| cell.borrow_mut().parse(text, Some(edited)))
+}
+
 fn included_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
     let bytes = text.as_bytes();
     // Ranges are sorted: count rows incrementally.
