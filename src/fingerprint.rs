@@ -2,11 +2,16 @@
 //! comments and whitespace, in the canonical form a formatter cannot change) and its enclosing
 //! scope (`Class.method`) — never a line number, never anything the classifier decides.
 
+use std::ops::Range;
+
 use sha2::{Digest, Sha256};
 use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
 use crate::syntax::Parents;
+
+/// What stands for a masked expression in a fingerprinted statement.
+const MASK: &str = "\u{a7}";
 
 /// Hex digits in a fingerprint (64 bits).
 pub const FINGERPRINT_LEN: usize = 16;
@@ -73,7 +78,12 @@ pub fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usi
 
 /// The statement up to `end` without comments, whitespace and trailing commas: what the
 /// baseline fingerprint hashes.
-pub fn normalized_statement(stmt: Node<'_>, end: usize, src: &[u8]) -> String {
+pub fn normalized_statement(
+    stmt: Node<'_>,
+    end: usize,
+    src: &[u8],
+    masks: &[Range<usize>],
+) -> String {
     let mut text = String::new();
     let mut at = stmt.start_byte();
     // Most statements hold no `#` at all: no need to look for comment nodes.
@@ -82,9 +92,21 @@ pub fn normalized_statement(stmt: Node<'_>, end: usize, src: &[u8]) -> String {
     } else {
         Vec::new()
     };
-    for comment in comments {
-        text.push_str(&String::from_utf8_lossy(&src[at..comment.start]));
-        at = comment.end;
+    // Comments are dropped and masks become `MASK`, in one pass over both in offset order.
+    let mut cuts: Vec<(Range<usize>, &str)> = comments
+        .into_iter()
+        .map(|c| (c, ""))
+        .chain(masks.iter().map(|m| (m.clone(), MASK)))
+        .collect();
+    cuts.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    for (cut, replacement) in cuts {
+        if cut.end <= at {
+            continue;
+        }
+        let start = cut.start.max(at);
+        text.push_str(&String::from_utf8_lossy(&src[at..start]));
+        text.push_str(replacement);
+        at = cut.end.min(end);
     }
     text.push_str(&String::from_utf8_lossy(&src[at..end]));
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -120,6 +142,53 @@ fn comments_within(node: Node<'_>, end: usize) -> Vec<std::ops::Range<usize>> {
     }
     found.sort_by_key(|r| r.start);
     found
+}
+
+/// The calls of the generator in a statement (`UnifiedIdGenerator.generate_base_id("run")`), each
+/// with what a rewrite puts around it (`lambda: ...`, `...[-8:]`): the text a rewrite leaves where
+/// a site was. The fingerprint masks them as it masks the sites, so a statement hashes the same
+/// before and after some of its sites are rewritten (a wave does not make its siblings new).
+pub fn generator_calls(stmt: Node<'_>, end: usize, src: &[u8], binding: &str) -> Vec<Range<usize>> {
+    let start = stmt.start_byte();
+    if binding.is_empty() || memchr::memmem::find(&src[start..end], binding.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![stmt];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= end {
+            continue;
+        }
+        if node.kind_str() == "call"
+            && let Some(function) = node.field("function")
+            && function.kind_str() == "attribute"
+            && function
+                .field("object")
+                .is_some_and(|o| crate::syntax::node_text(o, src) == binding)
+        {
+            found.push(node);
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    found
+        .into_iter()
+        .map(|call| {
+            let mut outer = call;
+            if let Some(parent) = call.parent() {
+                let wraps = match parent.kind_str() {
+                    "lambda" => parent.field("body") == Some(call),
+                    "subscript" => parent.field("value") == Some(call),
+                    _ => false,
+                };
+                if wraps {
+                    outer = parent;
+                }
+            }
+            outer.byte_range()
+        })
+        .collect()
 }
 
 #[cfg(test)]

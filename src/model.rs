@@ -372,8 +372,11 @@ pub struct Site {
     /// The site's statement with whitespace normalised, as shown in the baseline file (cut
     /// after 200 characters).
     pub statement: String,
-    /// The baseline fingerprint: the scope and the whole statement, hashed.
+    /// The baseline fingerprint: the scope and the whole statement, hashed, with every site's
+    /// expression and every generator call masked (baseline format 2).
     pub fingerprint: String,
+    /// The fingerprint of baseline format 1 (nothing masked), to read older baselines.
+    pub legacy_fingerprint: String,
     pub in_error_region: bool,
     pub suppressed: Option<Option<String>>,
     pub classification: Classification,

@@ -265,10 +265,10 @@ fn survives_a_file_renamed_and_moved() {
         repo.entries(),
         [
             "app/events.py make_metric x1",
-            "app/store/session_store.py SessionStore.describe x1",
-            "app/store/session_store.py test_batch_ids x2",
-            "app/store/session_store.py SessionStore.create x1",
             "app/store/session_store.py make_event x1",
+            "app/store/session_store.py SessionStore.create x1",
+            "app/store/session_store.py test_batch_ids x2",
+            "app/store/session_store.py SessionStore.describe x1",
         ]
     );
 }
@@ -296,14 +296,27 @@ fn a_copy_to_another_file_is_new() {
 }
 
 #[test]
-fn editing_the_statement_itself_is_new_and_fixed() {
-    // Documented limit: the statement is the identity, so editing it is a fix plus a new site.
+fn editing_the_rest_of_the_statement_is_new_and_fixed() {
+    // Documented limit: the statement around the site is its identity, so editing it is a fix
+    // plus a new site.
     let repo = Repo::with_baseline();
-    repo.put("app/sessions.py", "sessions_statement_edited.py");
+    repo.put("app/sessions.py", "sessions_target_renamed.py");
     let (code, doc) = repo.gate(&[]);
     assert_eq!(code, 1);
     assert_eq!(new_sites(&doc), [("app/sessions.py".to_owned(), 11)]);
     assert_eq!(fixed(&doc), 1);
+}
+
+#[test]
+fn editing_only_the_sites_own_expression_is_not_new() {
+    // `str(uuid.uuid4())` -> `"s-" + str(uuid.uuid4())`: the expression a rewrite would replace
+    // is masked in the fingerprint, so the same site in the same statement stays baselined.
+    let repo = Repo::with_baseline();
+    repo.put("app/sessions.py", "sessions_statement_edited.py");
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), 0);
 }
 
 #[test]
@@ -372,10 +385,10 @@ fn a_partial_ratchet_keeps_the_other_files_entries() {
         repo.entries(),
         [
             "app/events.py make_metric x1",
-            "app/sessions.py SessionStore.describe x1",
-            "app/sessions.py test_batch_ids x1",
-            "app/sessions.py SessionStore.create x1",
             "app/sessions.py make_event x1",
+            "app/sessions.py SessionStore.create x1",
+            "app/sessions.py test_batch_ids x1",
+            "app/sessions.py SessionStore.describe x1",
         ]
     );
 }
@@ -502,16 +515,16 @@ fn an_empty_file_is_malformed() {
 #[test]
 fn another_format_version_is_rejected() {
     let stderr =
-        gate_error("{\"version\": 2, \"tool\": \"uuid-migrate 9.0.0\", \"entries\": []}\n");
+        gate_error("{\"version\": 3, \"tool\": \"uuid-migrate 9.0.0\", \"entries\": []}\n");
     assert!(
         stderr.starts_with(
-            "error: uuid-migrate-baseline.json: baseline format version 2 is not supported: uuid-migrate "
+            "error: uuid-migrate-baseline.json: baseline format version 3 is not supported: uuid-migrate "
         ),
         "{stderr}"
     );
     assert!(
         stderr.ends_with(
-            "reads version 1; use the version that wrote it (uuid-migrate 9.0.0), or delete the file and run `uuid-migrate baseline` to write a new one\n"
+            "reads versions 1 and 2; use the version that wrote it (uuid-migrate 9.0.0), or delete the file and run `uuid-migrate baseline` to write a new one\n"
         ),
         "{stderr}"
     );
@@ -615,4 +628,91 @@ fn sarif_and_github_carry_the_baseline_state() {
         .stdout(predicate::str::ends_with(
             "::notice title=uuid-migrate::7 uuid4 sites in 2 files (2 files scanned); 1 new since the baseline\n",
         ));
+}
+
+#[test]
+fn a_rewritten_wave_passes_its_own_gate() {
+    // Baseline, rewrite the fixable sites, gate: the sites left in the same statements as
+    // rewritten ones are still baselined, and the fixed count is the number rewritten.
+    let repo = Repo::with_baseline();
+    repo.put("app/wave.py", "wave.py");
+    repo.cmd()
+        .args(["baseline", "--allow-new"])
+        .assert()
+        .code(0);
+    let before = repo.entries();
+    let out = repo.cmd().args(["rewrite", "--write"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rewritten: u64 = stderr
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of rewritten sites: {stderr}"));
+    assert!(rewritten >= 8, "{stderr}");
+    assert!(
+        repo.read("app/wave.py").contains(
+            "make(run_id=UnifiedIdGenerator.generate_base_id(\"run\"), other=uuid.uuid4())"
+        ),
+        "{}",
+        repo.read("app/wave.py")
+    );
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    assert_eq!(fixed(&doc), rewritten);
+    // The ratchet takes exactly the rewritten sites out and adds nothing.
+    let out = repo.cmd().arg("baseline").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let after: u64 = repo
+        .entries()
+        .iter()
+        .map(|e| e.rsplit_once(" x").unwrap().1.parse::<u64>().unwrap())
+        .sum();
+    let was: u64 = before
+        .iter()
+        .map(|e| e.rsplit_once(" x").unwrap().1.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(after, was - rewritten);
+}
+
+#[test]
+fn a_version_1_baseline_still_gates_and_is_upgraded_by_the_next_ratchet() {
+    // The version-1 file of the fixtures, as version 0.1.0 wrote it (nothing masked).
+    let repo = Repo::with_baseline();
+    repo.write(
+        BASELINE,
+        r#"{
+  "version": 1,
+  "tool": "uuid-migrate 0.1.0",
+  "files": {
+    "app/events.py": [
+      {"fingerprint":"ddbfcc7f85cb0d13","count":1,"scope":"make_metric","statement":"metric_id=f\"metric_{uuid.uuid4().hex[:8]}\""}
+    ],
+    "app/sessions.py": [
+      {"fingerprint":"381e06941f7ee8f6","count":1,"scope":"SessionStore.describe","statement":"return{'request_id':f\"req_{uuid.uuid4().hex[:8]}\",'user':user}"},
+      {"fingerprint":"4deecc4156bb27a6","count":2,"scope":"test_batch_ids","statement":"ids.append(str(uuid.uuid4()))"},
+      {"fingerprint":"633d86549763eb84","count":1,"scope":"SessionStore.create","statement":"session_id=str(uuid.uuid4())"},
+      {"fingerprint":"de7d3e52ab685742","count":1,"scope":"make_event","statement":"event_id=payload.get(\"event_id\")orstr(uuid.uuid4())"}
+    ]
+  }
+}
+"#,
+    );
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
+    // A ratchet over part of the tree cannot re-key the other files' entries.
+    repo.cmd()
+        .args(["baseline", "app/sessions.py"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a version-1 baseline is upgraded to version 2 only by a run over all of its files",
+        ));
+    repo.cmd().arg("baseline").assert().code(0);
+    assert!(repo.read(BASELINE).contains("\"version\": 2"));
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
 }

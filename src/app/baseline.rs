@@ -20,7 +20,7 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
     let existing = Baseline::load_if_present(&target)?;
     let result = run_scan(&args.walk, &config);
     let scanned = paths_of(&args.walk);
-    let ratchet = baseline::ratchet(existing, &target, &scanned, &result, args.allow_new);
+    let ratchet = baseline::ratchet(existing, &target, &scanned, &result, args.allow_new)?;
     let Ratchet {
         entries,
         old_entries,

@@ -27,8 +27,13 @@ use crate::util::paths::{normalize, relative_to, slash_path};
 /// The file `uuid-migrate baseline` writes when no `--output` is given.
 pub const DEFAULT_FILE: &str = "uuid-migrate-baseline.json";
 
-/// The baseline format this version reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+/// The baseline format this version writes: fingerprints mask the sites' expressions and the
+/// generator's calls (`Site::fingerprint`).
+pub const FORMAT_VERSION: u64 = 2;
+
+/// The older format this version still reads (`Site::legacy_fingerprint`); the next `baseline`
+/// run writes it as version 2.
+pub const LEGACY_VERSION: u64 = 1;
 
 /// How many sites with this fingerprint a file may have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +114,7 @@ pub enum BaselineError {
         message: String,
     },
     #[error(
-        "{path}: baseline format version {found} is not supported: {tool} reads version {FORMAT_VERSION}; \
+        "{path}: baseline format version {found} is not supported: {tool} reads versions {LEGACY_VERSION} and {FORMAT_VERSION}; \
          use the version that wrote it ({writer}), or delete the file and run `uuid-migrate baseline` to write a new one"
     )]
     Version {
@@ -118,6 +123,11 @@ pub enum BaselineError {
         tool: String,
         writer: String,
     },
+    #[error(
+        "{path}: a version-1 baseline is upgraded to version 2 only by a run over all of its files, \
+         and {file} is outside the paths given: run `uuid-migrate baseline` from the repository root without paths"
+    )]
+    PartialUpgrade { path: String, file: String },
     #[error("{path}: not a uuid-migrate baseline: {problem}")]
     NotABaseline { path: String, problem: String },
     #[error("{path}: {file}: {problem}")]
@@ -133,6 +143,8 @@ pub enum BaselineError {
 pub struct Baseline {
     entries: Vec<Entry>,
     anchor: Anchor,
+    /// The file's format: which fingerprint of a site its entries hold.
+    version: u64,
 }
 
 impl Baseline {
@@ -197,14 +209,14 @@ impl Baseline {
         let version = header
             .version
             .ok_or_else(|| not_a_baseline("no `version` field"))?;
-        if version.as_u64() != Some(FORMAT_VERSION) {
+        let Some(version @ (LEGACY_VERSION | FORMAT_VERSION)) = version.as_u64() else {
             return Err(BaselineError::Version {
                 path: shown.clone(),
                 found: version.to_string(),
                 tool: tool_name(),
                 writer: header.tool.unwrap_or_else(|| "unknown".to_owned()),
             });
-        }
+        };
         let document: Document = serde_json::from_str(text).map_err(syntax)?;
         let mut entries = Vec::new();
         let mut files_seen = std::collections::HashSet::new();
@@ -253,6 +265,7 @@ impl Baseline {
         Ok(Baseline {
             entries,
             anchor: Anchor::new(path),
+            version,
         })
     }
 
@@ -267,7 +280,7 @@ impl Baseline {
         reported: &mut [ReportedSite<'_>],
     ) -> usize {
         let keys = self.anchor.keys(result);
-        let current = current_sites(result, &keys);
+        let current = current_sites(result, &keys, self.version == LEGACY_VERSION);
         let in_scope = self.anchor.in_scope(&self.entries, scanned, result);
         let matched = match_sites(&self.entries, &in_scope, &current, true);
         let mut status: HashMap<(&str, usize), BaselineStatus> = HashMap::new();
@@ -348,8 +361,9 @@ struct Current<'a> {
     site: &'a Site,
 }
 
-/// Every unsuppressed site, in path and offset order. Suppressed sites need no allowance.
-fn current_sites<'a>(result: &'a ScanResult, keys: &'a [String]) -> Vec<Current<'a>> {
+/// Every unsuppressed site, in path and offset order, with the fingerprint of the baseline's
+/// format (`legacy` for version 1). Suppressed sites need no allowance.
+fn current_sites<'a>(result: &'a ScanResult, keys: &'a [String], legacy: bool) -> Vec<Current<'a>> {
     let mut out = Vec::new();
     for (file, key) in result.files.iter().zip(keys) {
         for site in &file.sites {
@@ -357,7 +371,11 @@ fn current_sites<'a>(result: &'a ScanResult, keys: &'a [String]) -> Vec<Current<
                 out.push(Current {
                     display: &file.display,
                     key,
-                    fingerprint: &site.fingerprint,
+                    fingerprint: if legacy {
+                        &site.legacy_fingerprint
+                    } else {
+                        &site.fingerprint
+                    },
                     site,
                 });
             }
@@ -533,13 +551,22 @@ pub fn ratchet(
     scanned: &[PathBuf],
     result: &ScanResult,
     allow_new: bool,
-) -> Ratchet {
+) -> Result<Ratchet, BaselineError> {
     let first_write = existing.is_none();
+    let legacy = existing
+        .as_ref()
+        .is_some_and(|b| b.version == LEGACY_VERSION);
     let old_entries = existing.map(|b| b.entries).unwrap_or_default();
     let anchor = Anchor::new(target);
     let keys = anchor.keys(result);
-    let current = current_sites(result, &keys);
+    let current = current_sites(result, &keys, legacy);
     let in_scope = anchor.in_scope(&old_entries, scanned, result);
+    if legacy && let Some(outside) = in_scope.iter().position(|inside| !inside) {
+        return Err(BaselineError::PartialUpgrade {
+            path: target.display().to_string(),
+            file: old_entries[outside].path.clone(),
+        });
+    }
     let matched = match_sites(&old_entries, &in_scope, &current, false);
 
     let mut counts: BTreeMap<(String, String), Entry> = BTreeMap::new();
@@ -581,12 +608,13 @@ pub fn ratchet(
         let kept = assigned
             .map(|e| &old_entries[e])
             .filter(|e| e.path == site.key);
+        // Entries are written in the current format, whatever the format they were read in.
         counts
-            .entry((site.key.to_owned(), site.fingerprint.to_owned()))
+            .entry((site.key.to_owned(), site.site.fingerprint.clone()))
             .and_modify(|e| e.count += 1)
             .or_insert_with(|| Entry {
                 path: site.key.to_owned(),
-                fingerprint: site.fingerprint.to_owned(),
+                fingerprint: site.site.fingerprint.clone(),
                 count: 1,
                 scope: kept.map_or_else(|| site.site.scope.clone(), |e| e.scope.clone()),
                 statement: kept
@@ -594,13 +622,13 @@ pub fn ratchet(
             });
     }
     let entries: Vec<Entry> = counts.into_values().collect();
-    Ratchet {
+    Ok(Ratchet {
         entries,
         old_entries,
         changes,
         first_write,
         added_new: add_new,
-    }
+    })
 }
 
 #[cfg(test)]

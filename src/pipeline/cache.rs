@@ -16,7 +16,7 @@ use crate::model::Site;
 
 const DIR: &str = ".uuid-migrate-cache";
 /// Bumped whenever the analysis changes what it reports for the same input.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Changes with every change to the analysis code (see build.rs).
 const BUILD_ID: &str = env!("UUID_MIGRATE_BUILD_ID");
 const RACY_WINDOW: Duration = Duration::from_secs(2);

@@ -15,13 +15,16 @@ use std::time::Duration;
 use crate::classify::classify;
 use crate::classify::suppression;
 use crate::config::Config;
-use crate::fingerprint::{normalized_statement, shortened, statement_of};
+use crate::fingerprint::{
+    fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
+};
 use crate::model::{Filter, ReportedSite};
 use crate::model::{Position, Site};
 use crate::sites::{find_sites, scope_path};
 use crate::syntax::parse::{SourceFile, parse, parse_ranges};
 use crate::util::paths::display_path;
 use cache::Cache;
+use tree_sitter::Node;
 use walk::{WalkOptions, visit};
 
 /// What scanning one file produced.
@@ -238,9 +241,10 @@ pub fn analyze_with(
     let mut lines = LineIndex::new(text);
     let mut sites = Vec::new();
     // One statement can hold thousands of sites (a long literal): it is normalised, shortened
-    // for display and hashed once per scope, not once per site.
-    let mut statements: FxHashMap<(usize, usize), (String, String)> = FxHashMap::default();
-    let mut fingerprints: FxHashMap<(usize, usize, String), String> = FxHashMap::default();
+    // for display and hashed once per scope, not once per site. Its fingerprint masks every
+    // site's expression (and every generator call), so it is known only after all its sites.
+    let mut statements: FxHashMap<StatementKey, Statement<'_>> = FxHashMap::default();
+    let mut keys = Vec::new();
     for found in find_sites(&tree, text) {
         let mut classified = classify(&found, src, rel_path, config);
         let node = found.node;
@@ -271,15 +275,20 @@ pub fn analyze_with(
         let scope = scope_path(&found.parents, node, src);
         let (stmt, stmt_end) = statement_of(&found.parents, node);
         let key = (stmt.id(), stmt_end);
-        let (full, shown) = statements.entry(key).or_insert_with(|| {
-            let full = normalized_statement(stmt, stmt_end, src);
-            let shown = shortened(&full);
-            (full, shown)
-        });
-        let fingerprint = fingerprints
-            .entry((key.0, key.1, scope.clone()))
-            .or_insert_with(|| crate::fingerprint::fingerprint_of(&scope, full))
-            .clone();
+        let masked = match &edit {
+            Some(edit) => edit.start..edit.end,
+            None => classified.value.node.byte_range(),
+        };
+        statements
+            .entry(key)
+            .or_insert_with(|| Statement {
+                node: stmt,
+                end: stmt_end,
+                masks: Vec::new(),
+            })
+            .masks
+            .push(masked);
+        keys.push(key);
         sites.push(Site {
             offset: source.raw_offset(node.start_byte()),
             start,
@@ -293,8 +302,9 @@ pub fn analyze_with(
                 .to_owned(),
             indent: line_text.chars().take_while(|c| c.is_whitespace()).count(),
             scope,
-            statement: shown.clone(),
-            fingerprint,
+            statement: String::new(),
+            fingerprint: String::new(),
+            legacy_fingerprint: String::new(),
             in_error_region: found.in_error_region,
             suppressed,
             edit: edit.map(|e| crate::model::Edit {
@@ -305,7 +315,54 @@ pub fn analyze_with(
             classification: classified.classification,
         });
     }
+    fingerprint_sites(&mut sites, &keys, statements, src, config);
     Ok(sites)
+}
+
+/// A statement by its node and where its text ends (a compound statement ends at its body).
+type StatementKey = (usize, usize);
+
+/// A statement holding sites, and the expressions its fingerprint masks.
+struct Statement<'t> {
+    node: Node<'t>,
+    end: usize,
+    masks: Vec<std::ops::Range<usize>>,
+}
+
+/// Fills in each site's statement and fingerprints, once per statement and scope.
+fn fingerprint_sites(
+    sites: &mut [Site],
+    keys: &[StatementKey],
+    mut statements: FxHashMap<StatementKey, Statement<'_>>,
+    src: &[u8],
+    config: &Config,
+) {
+    let binding = config.generator_binding();
+    // Per statement: the text shown in the baseline, the legacy (version 1) text, the masked text.
+    let mut texts: FxHashMap<StatementKey, (String, String, String)> = FxHashMap::default();
+    let mut hashes: FxHashMap<(StatementKey, String), (String, String)> = FxHashMap::default();
+    for (site, key) in sites.iter_mut().zip(keys) {
+        let (shown, legacy, masked) = texts.entry(*key).or_insert_with(|| {
+            let statement = statements
+                .get_mut(key)
+                .expect("every key has its statement");
+            let full = normalized_statement(statement.node, statement.end, src, &[]);
+            let mut masks = std::mem::take(&mut statement.masks);
+            masks.extend(generator_calls(statement.node, statement.end, src, binding));
+            let masked = normalized_statement(statement.node, statement.end, src, &masks);
+            (shortened(&full), full, masked)
+        });
+        let (fingerprint, legacy_fingerprint) =
+            hashes.entry((*key, site.scope.clone())).or_insert_with(|| {
+                (
+                    fingerprint_of(&site.scope, masked),
+                    fingerprint_of(&site.scope, legacy),
+                )
+            });
+        site.statement = shown.clone();
+        site.fingerprint = fingerprint.clone();
+        site.legacy_fingerprint = legacy_fingerprint.clone();
+    }
 }
 
 /// Byte offset -> line and character column. Line starts are found only as far as the

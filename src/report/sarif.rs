@@ -15,7 +15,7 @@ use crate::model::{IdType, Shape, Site, SiteKind};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The `partialFingerprints` key; the suffix is the fingerprint's version.
-pub const FINGERPRINT_KEY: &str = "uuidMigrateStatement/v1";
+pub const FINGERPRINT_KEY: &str = "uuidMigrateStatement/v2";
 
 struct Rule {
     id: &'static str,
