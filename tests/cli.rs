@@ -467,3 +467,58 @@ fn files_over_the_size_limit_are_skipped_with_a_message() {
             "big.py: 243 bytes is over the 100-byte limit",
         ));
 }
+
+/// A project whose one file has a site and is old enough for the cache to store it.
+fn aged_project() -> tempfile::TempDir {
+    let repo = project(&[("app.py", "import uuid\nx_id = str(uuid.uuid4())\n")]);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(repo.path().join("app.py"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    repo
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cache_never_writes_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    // A repository that commits `.uuid-migrate-cache/.gitignore` as a link to a file elsewhere.
+    let repo = aged_project();
+    std::fs::create_dir(repo.path().join(".uuid-migrate-cache")).unwrap();
+    symlink(
+        outside.path().join("planted"),
+        repo.path().join(".uuid-migrate-cache/.gitignore"),
+    )
+    .unwrap();
+    tool().current_dir(repo.path()).arg("scan").assert().code(1);
+    assert!(!outside.path().join("planted").exists());
+
+    // A repository whose cache directory is itself a link: nothing is written there, the scan
+    // warns and keeps the exit code it earned (1: sites found), not 2.
+    let repo = aged_project();
+    symlink(outside.path(), repo.path().join(".uuid-migrate-cache")).unwrap();
+    tool()
+        .current_dir(repo.path())
+        .arg("scan")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the cache is not written"));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn an_unwritable_cache_is_a_warning_not_an_error() {
+    let repo = aged_project();
+    // A file where the cache directory should be: the cache cannot be written.
+    std::fs::write(repo.path().join(".uuid-migrate-cache"), "not a directory").unwrap();
+    tool()
+        .current_dir(repo.path())
+        .arg("scan")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("warning: "));
+}

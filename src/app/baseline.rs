@@ -30,6 +30,9 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
     } = ratchet;
 
     let mut stderr = String::new();
+    for warning in &result.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
     for error in &result.errors {
         let _ = writeln!(
             stderr,

@@ -46,6 +46,7 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
     let stderr_colors = colors(args.walk.color, std::io::stderr().is_terminal());
     let mut stderr = text::render_errors(
         &result.errors,
+        &result.warnings,
         text::Palette {
             enabled: stderr_colors,
         },

@@ -82,8 +82,11 @@ impl Cache {
         let file = root
             .join(DIR)
             .join(format!("scan-{}.bin", config.fingerprint));
-        let entries = std::fs::read(&file)
-            .ok()
+        let is_plain_file =
+            std::fs::symlink_metadata(&file).is_ok_and(|meta| meta.file_type().is_file());
+        let entries = is_plain_file
+            .then(|| std::fs::read(&file).ok())
+            .flatten()
             .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
             .filter(|stored| stored.format == FORMAT && stored.version == BUILD_ID)
             .map(|stored| stored.entries)
@@ -134,11 +137,35 @@ impl Cache {
         let dir = self.file.parent().unwrap_or(Path::new("."));
         let describe =
             |e: std::io::Error| format!("{}: cannot write the cache: {e}", dir.display());
-        std::fs::create_dir_all(dir).map_err(describe)?;
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(&ignore, "# Created by uuid-migrate.\n*\n").map_err(describe)?;
+        // Nothing is written through a symbolic link: a repository could commit one to make a
+        // scan write outside its tree.
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_dir() => {
+                return Err(format!(
+                    "{}: not a directory (a symbolic link?): the cache is not written",
+                    dir.display()
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(dir).map_err(describe)?;
+            }
+            Err(e) => return Err(describe(e)),
         }
+        // `create_new` (O_CREAT | O_EXCL) never follows a link at the final component.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(".gitignore"))
+        {
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, b"# Created by uuid-migrate.\n*\n")
+                    .map_err(describe)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(describe(e)),
+        }
+        // The rename replaces a link at the cache file's name; it never writes through one.
         crate::util::fs::write_atomically(&self.file, &bytes).map_err(|e| format!("{e:#}"))
     }
 }

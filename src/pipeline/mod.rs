@@ -50,6 +50,8 @@ pub struct ScanResult {
     /// Files with at least one site, sorted by path.
     pub files: Vec<FileScan>,
     pub errors: Vec<FileError>,
+    /// Problems that do not change the result (the cache could not be written).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -120,13 +122,12 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
             Err(err) => errors.push(err),
         }
     }
+    let mut warnings = Vec::new();
     if let Some(cache) = cache
         && let Err(message) = cache.save(updates)
     {
-        errors.push(FileError {
-            display: ".uuid-migrate-cache".to_owned(),
-            message,
-        });
+        // A cache that cannot be written costs speed, not correctness: a warning, not an error.
+        warnings.push(message);
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     errors.sort_by(|a, b| a.display.cmp(&b.display));
@@ -134,6 +135,7 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
         files_scanned: walked.files.len(),
         files,
         errors,
+        warnings,
     }
 }
 

@@ -223,8 +223,15 @@ fn summary(out: &mut String, report: &Report<'_>, p: Palette) {
 }
 
 /// One line per file that could not be scanned, for stderr.
-pub fn render_errors(errors: &[crate::pipeline::FileError], p: Palette) -> String {
+pub fn render_errors(
+    errors: &[crate::pipeline::FileError],
+    warnings: &[String],
+    p: Palette,
+) -> String {
     let mut out = String::new();
+    for warning in warnings {
+        let _ = writeln!(out, "{}: {warning}", p.paint("1;33", "warning"));
+    }
     for error in errors {
         let _ = writeln!(
             out,
