@@ -103,7 +103,7 @@ fn walk_dir(
         // A configuration that cannot be read excludes nothing: the files under it are
         // reported with its error when they are scanned.
         entry.depth() == 0
-            || excluding.for_file(entry.path()).is_ok_and(|config| {
+            || excluding.for_file(entry.path()).map_or(true, |config| {
                 config.exclude.is_empty()
                     || !config
                         .exclude
