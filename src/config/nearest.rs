@@ -4,7 +4,8 @@
 //! upwards, whatever paths the run was given and in whatever order. `--config FILE` makes one
 //! file govern everything. Lookups are cached per directory and shared by the walker's threads.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::ffi::{OsStr, OsString};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -21,7 +22,9 @@ pub struct Configs {
     /// One configuration for every file (`--config`).
     fixed: bool,
     cwd: PathBuf,
-    dirs: Arc<RwLock<HashMap<PathBuf, Found>>>,
+    /// By directory, as the walk spells it and normalised (absolute, no `.` or `..`): paths are
+    /// keyed by their bytes, a lookup costs one hash of the parent's text.
+    dirs: Arc<RwLock<FxHashMap<OsString, Found>>>,
 }
 
 impl Configs {
@@ -39,9 +42,9 @@ impl Configs {
     /// path given), and an error in it is an error of the run.
     pub fn discover(first: &Path) -> Result<Configs, ConfigError> {
         let root = Arc::new(Config::discover(first)?);
-        let mut dirs = HashMap::new();
+        let mut dirs = FxHashMap::default();
         if root.source.is_some() {
-            dirs.insert(root.root.clone(), Ok(Arc::clone(&root)));
+            dirs.insert(root.root.clone().into_os_string(), Ok(Arc::clone(&root)));
         }
         Ok(Configs {
             root,
@@ -61,22 +64,34 @@ impl Configs {
         if self.fixed {
             return Ok(Arc::clone(&self.root));
         }
-        let absolute = self.absolute(path);
-        match absolute.parent() {
-            Some(dir) => self.for_dir(dir),
-            None => Ok(Arc::clone(&self.root)),
+        let dir = path.parent().unwrap_or(Path::new(""));
+        if let Some(found) = self.cached(dir.as_os_str()) {
+            return found;
         }
+        let found = self.for_dir(&self.absolute(dir));
+        self.remember(dir.as_os_str(), &found);
+        found
+    }
+
+    fn cached(&self, dir: &OsStr) -> Option<Found> {
+        self.dirs
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(dir)
+            .cloned()
+    }
+
+    fn remember(&self, dir: &OsStr, found: &Found) {
+        self.dirs
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(dir.to_owned(), found.clone());
     }
 
     /// The configuration of an absolute, normalised directory.
     fn for_dir(&self, dir: &Path) -> Found {
-        if let Some(found) = self
-            .dirs
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(dir)
-        {
-            return found.clone();
+        if let Some(found) = self.cached(dir.as_os_str()) {
+            return found;
         }
         let found = match Config::in_dir(dir) {
             Ok(Some(config)) => Ok(Arc::new(config)),
@@ -86,10 +101,7 @@ impl Configs {
             },
             Err(err) => Err(Arc::new(err)),
         };
-        self.dirs
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(dir.to_path_buf(), found.clone());
+        self.remember(dir.as_os_str(), &found);
         found
     }
 
