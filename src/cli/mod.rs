@@ -100,7 +100,7 @@ pub struct ScanArgs {
     pub walk: WalkArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Output format (`--output-format` is the same option, as in ruff).
+    /// Output format.
     #[arg(
         long,
         visible_alias = "output-format",
