@@ -39,42 +39,49 @@ fn main() {
         AtomicUsize::new(0),
         AtomicUsize::new(0),
     );
-    let walked = visit(&paths, &config, WalkOptions::default(), &|path| {
-        // As `scan_file`: one open, one fstat, then the read.
-        let mut raw = Vec::new();
-        let read = std::fs::File::open(path).and_then(|mut file| {
-            let len = file.metadata()?.len();
-            raw.reserve(usize::try_from(len).unwrap_or(0) + 1);
-            std::io::Read::read_to_end(&mut file, &mut raw)
-        });
-        if read.is_err() {
-            return;
-        }
-        if looks_binary(&raw) || !may_contain_site(&raw) {
-            return;
-        }
-        let Ok(source) = SourceFile::decode(raw) else {
-            return;
-        };
-        candidates.fetch_add(1, Ordering::Relaxed);
-        candidate_bytes.fetch_add(source.text.len(), Ordering::Relaxed);
-        if stage < Stage::Slice {
-            return;
-        }
-        let ranges = slice::plan(&source.text, &config);
-        if stage < Stage::Parse {
-            return;
-        }
-        let parsed = match ranges {
-            Some(ranges) if ranges.is_empty() => 0,
-            Some(ranges) => match parse_ranges(&source.text, &ranges, None) {
-                Ok(tree) if !tree.root_node().has_error() => ranges.iter().map(|r| r.len()).sum(),
-                _ => parse(&source.text, None).map_or(0, |_| source.text.len()),
-            },
-            None => parse(&source.text, None).map_or(0, |_| source.text.len()),
-        };
-        parsed_bytes.fetch_add(parsed, Ordering::Relaxed);
-    });
+    let walked = visit(
+        &paths,
+        &config.clone().into(),
+        WalkOptions::default(),
+        &|path| {
+            // As `scan_file`: one open, one fstat, then the read.
+            let mut raw = Vec::new();
+            let read = std::fs::File::open(path).and_then(|mut file| {
+                let len = file.metadata()?.len();
+                raw.reserve(usize::try_from(len).unwrap_or(0) + 1);
+                std::io::Read::read_to_end(&mut file, &mut raw)
+            });
+            if read.is_err() {
+                return;
+            }
+            if looks_binary(&raw) || !may_contain_site(&raw) {
+                return;
+            }
+            let Ok(source) = SourceFile::decode(raw) else {
+                return;
+            };
+            candidates.fetch_add(1, Ordering::Relaxed);
+            candidate_bytes.fetch_add(source.text.len(), Ordering::Relaxed);
+            if stage < Stage::Slice {
+                return;
+            }
+            let ranges = slice::plan(&source.text, &config);
+            if stage < Stage::Parse {
+                return;
+            }
+            let parsed = match ranges {
+                Some(ranges) if ranges.is_empty() => 0,
+                Some(ranges) => match parse_ranges(&source.text, &ranges, None) {
+                    Ok(tree) if !tree.root_node().has_error() => {
+                        ranges.iter().map(|r| r.len()).sum()
+                    }
+                    _ => parse(&source.text, None).map_or(0, |_| source.text.len()),
+                },
+                None => parse(&source.text, None).map_or(0, |_| source.text.len()),
+            };
+            parsed_bytes.fetch_add(parsed, Ordering::Relaxed);
+        },
+    );
     println!(
         "{} files, {} candidates ({} bytes), {} bytes parsed",
         walked.files.len(),

@@ -6,7 +6,10 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Area, IdType, Risk};
+use crate::model::{Area, IdType, Risk, SiteKind};
+
+mod nearest;
+pub use nearest::Configs;
 
 /// A configuration file that cannot be used, with where and how to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +42,27 @@ struct RawConfig {
     abbreviations: Option<BTreeMap<String, String>>,
     generator: Option<RawGenerator>,
     phases: Option<Vec<RawPhaseRule>>,
+    per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
+}
+
+/// A rule code in the configuration (`"UM001"`), checked where it is written.
+#[derive(Debug, Clone, Copy)]
+struct RuleCode(SiteKind);
+
+impl<'de> Deserialize<'de> for RuleCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        SiteKind::from_code(&code).map(RuleCode).ok_or_else(|| {
+            let known: Vec<String> = SiteKind::ALL
+                .iter()
+                .map(|k| format!("`{}` ({} site)", k.code(), k.as_str()))
+                .collect();
+            serde::de::Error::custom(format!(
+                "unknown rule code `{code}`, expected one of {}",
+                known.join(", ")
+            ))
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +103,14 @@ pub struct PhaseRule {
     pub id_types: Vec<IdType>,
 }
 
+/// One `per-file-ignores` entry: files matching `pattern` do not gate these kinds of site.
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub pattern: String,
+    matcher: globset::GlobMatcher,
+    pub kinds: Vec<SiteKind>,
+}
+
 /// The validated configuration every stage reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -100,6 +132,7 @@ pub struct Config {
     pub generator_import: String,
     pub generator_call: String,
     pub phases: Vec<PhaseRule>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
 }
 
 pub const DEFAULT_TEST_PATHS: [&str; 5] = [
@@ -189,17 +222,26 @@ impl Config {
             start.parent()
         };
         while let Some(d) = dir {
-            for name in CONFIG_FILES {
-                let candidate = d.join(name);
-                if candidate.is_file()
-                    && let Some(config) = Config::load(&candidate)?
-                {
-                    return Ok(config);
-                }
+            if let Some(config) = Config::in_dir(d)? {
+                return Ok(config);
             }
             dir = d.parent();
         }
         Ok(Config::default())
+    }
+
+    /// The configuration kept in `dir` itself: `uuid-migrate.toml`, else a `pyproject.toml`
+    /// with our table.
+    pub fn in_dir(dir: &Path) -> Result<Option<Config>, ConfigError> {
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            if candidate.is_file()
+                && let Some(config) = Config::load(&candidate)?
+            {
+                return Ok(Some(config));
+            }
+        }
+        Ok(None)
     }
 
     /// Loads one file; `Ok(None)` for a `pyproject.toml` without our table.
@@ -320,6 +362,19 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let per_file_ignores = raw
+            .per_file_ignores
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(pattern, codes)| {
+                let matcher = glob("per-file-ignores", &pattern)?.compile_matcher();
+                Ok(PerFileIgnore {
+                    pattern,
+                    matcher,
+                    kinds: codes.into_iter().map(|RuleCode(kind)| kind).collect(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let root = std::path::absolute(&root).unwrap_or(root);
         Ok(Config {
             source,
@@ -337,6 +392,7 @@ impl Config {
             generator_import,
             generator_call,
             phases,
+            per_file_ignores,
         })
     }
 
@@ -347,6 +403,20 @@ impl Config {
             Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
             Err(_) => std::borrow::Cow::Borrowed(path),
         }
+    }
+
+    /// The `per-file-ignores` pattern that silences sites of `kind` in the file at `rel` (relative
+    /// to the root), if any. Like ruff, a pattern matches the relative path or the file name.
+    pub fn per_file_ignore(&self, rel: &Path, kind: SiteKind) -> Option<&str> {
+        let name = rel.file_name().map(Path::new);
+        self.per_file_ignores
+            .iter()
+            .find(|ignore| {
+                ignore.kinds.contains(&kind)
+                    && (ignore.matcher.is_match(rel)
+                        || name.is_some_and(|name| ignore.matcher.is_match(name)))
+            })
+            .map(|ignore| ignore.pattern.as_str())
     }
 
     pub fn is_test_path(&self, rel: &Path) -> bool {
@@ -463,6 +533,48 @@ mod tests {
         write(dir.path(), "pyproject.toml", "[project]\nname = 'x'\n");
         let config = Config::discover(dir.path()).unwrap();
         assert!(config.source.is_none());
+    }
+
+    #[test]
+    fn per_file_ignores_match_paths_and_file_names_by_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "uuid-migrate.toml",
+            "[per-file-ignores]\n\"tests/**\" = [\"UM001\"]\n\"conftest.py\" = [\"UM001\", \"UM002\"]\n",
+        );
+        let config = Config::load(&path).unwrap().unwrap();
+        let ignored = |rel: &str, kind| config.per_file_ignore(Path::new(rel), kind);
+        assert_eq!(ignored("tests/a.py", SiteKind::Call), Some("tests/**"));
+        assert_eq!(ignored("tests/a.py", SiteKind::Reference), None);
+        assert_eq!(
+            ignored("svc/conftest.py", SiteKind::Reference),
+            Some("conftest.py")
+        );
+        assert_eq!(ignored("svc/a.py", SiteKind::Call), None);
+    }
+
+    #[test]
+    fn per_file_ignores_reject_unknown_codes_on_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "pyproject.toml",
+            "[tool.uuid-migrate]\nexclude = []\n\n[tool.uuid-migrate.per-file-ignores]\n\"tests/**\" = [\"UM003\"]\n",
+        );
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("pyproject.toml:5:"), "{err}");
+        assert!(err.contains("`UM003`") && err.contains("`UM001`"), "{err}");
+        let bad_glob = write(
+            dir.path(),
+            "uuid-migrate.toml",
+            "[per-file-ignores]\n\"tests/[\" = [\"UM001\"]\n",
+        );
+        let err = Config::load(&bad_glob).unwrap_err().to_string();
+        assert!(
+            err.contains("per-file-ignores: invalid glob `tests/[`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -133,10 +133,73 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    pub const ALL: [SiteKind; 2] = [SiteKind::Call, SiteKind::Reference];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SiteKind::Call => "call",
             SiteKind::Reference => "reference",
+        }
+    }
+
+    /// The rule code, the one definition shown in text output, annotations, SARIF `ruleId`,
+    /// and matched by `# noqa: UM001` and `per-file-ignores`.
+    pub fn code(self) -> &'static str {
+        match self {
+            SiteKind::Call => "UM001",
+            SiteKind::Reference => "UM002",
+        }
+    }
+
+    /// The kind a rule code names (`UM001`, any case).
+    pub fn from_code(code: &str) -> Option<SiteKind> {
+        SiteKind::ALL
+            .into_iter()
+            .find(|kind| kind.code().eq_ignore_ascii_case(code))
+    }
+}
+
+/// Why a site is not gated: it is still reported (counted, `--show-suppressed`), never a
+/// violation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Suppression {
+    /// `# uuid-migrate: ignore` or `# uuid-migrate: ignore[reason]` on the site's line.
+    Comment { reason: Option<String> },
+    /// `# noqa` (every code) or `# noqa: UM001` naming the site's code, on the site's line.
+    Noqa { code: Option<SiteKind> },
+    /// A `per-file-ignores` pattern of the configuration that matches the file.
+    PerFile { pattern: String },
+}
+
+impl Suppression {
+    /// The reason written in the comment, if any (SARIF's justification).
+    pub fn justification(&self) -> Option<&str> {
+        match self {
+            Suppression::Comment { reason } => reason.as_deref(),
+            Suppression::Noqa { .. } | Suppression::PerFile { .. } => None,
+        }
+    }
+
+    /// Written in the source (a comment) rather than in the configuration.
+    pub fn in_source(&self) -> bool {
+        !matches!(self, Suppression::PerFile { .. })
+    }
+}
+
+impl fmt::Display for Suppression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Suppression::Comment { reason: Some(r) } => write!(f, "suppressed: {r}"),
+            Suppression::Comment { reason: None } => {
+                write!(f, "suppressed by `# uuid-migrate: ignore`")
+            }
+            Suppression::Noqa { code: Some(kind) } => {
+                write!(f, "suppressed by `# noqa: {}`", kind.code())
+            }
+            Suppression::Noqa { code: None } => write!(f, "suppressed by `# noqa`"),
+            Suppression::PerFile { pattern } => {
+                write!(f, "suppressed by per-file-ignores `{pattern}`")
+            }
         }
     }
 }
@@ -247,9 +310,7 @@ pub enum Reason {
     Unresolved,
     ErrorRegion,
     ImportInOtherScope,
-    Suppressed {
-        reason: Option<String>,
-    },
+    Suppressed(Suppression),
     /// A fixable-looking site whose rewrite cannot be made safely.
     NoSafeRewrite {
         why: String,
@@ -314,10 +375,7 @@ impl fmt::Display for Reason {
             Reason::ImportInOtherScope => {
                 write!(f, "`uuid` is imported in another scope of this file")
             }
-            Reason::Suppressed { reason: Some(r) } => write!(f, "suppressed: {r}"),
-            Reason::Suppressed { reason: None } => {
-                write!(f, "suppressed by `# uuid-migrate: ignore`")
-            }
+            Reason::Suppressed(suppression) => write!(f, "{suppression}"),
             Reason::NoSafeRewrite { why } => write!(f, "not rewritten: {why}"),
         }
     }
@@ -378,7 +436,7 @@ pub struct Site {
     /// The fingerprint of baseline format 1 (nothing masked), to read older baselines.
     pub legacy_fingerprint: String,
     pub in_error_region: bool,
-    pub suppressed: Option<Option<String>>,
+    pub suppressed: Option<Suppression>,
     pub classification: Classification,
     /// The replacement of the site's expression, when the site is fixable.
     pub edit: Option<Edit>,

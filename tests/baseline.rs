@@ -198,7 +198,7 @@ fn a_duplicated_statement_is_one_new_site() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "app/sessions.py:28:20: unknown string low phase 1 app manual new",
+            "app/sessions.py:28:20: UM001 unknown string low phase 1 app manual new",
         ))
         .stdout(predicate::str::contains("1 site new since the baseline"));
 }
@@ -589,40 +589,48 @@ fn bad_entries_are_named() {
 fn sarif_and_github_carry_the_baseline_state() {
     let repo = Repo::with_baseline();
     repo.put("app/sessions.py", "sessions_duplicated.py");
-    let out = repo
-        .cmd()
-        .args(["scan", "--format", "sarif", "--baseline", BASELINE])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let run = &doc["runs"][0];
-    let states: Vec<(&str, &str)> = run["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["baselineState"].as_str().unwrap(),
-                r["level"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(states.iter().filter(|s| *s == &("new", "error")).count(), 1);
-    assert_eq!(
-        states
+    let sarif = |show_baselined: bool| {
+        let out = repo
+            .cmd()
+            .args(["scan", "--format", "sarif", "--baseline", BASELINE])
+            .args(show_baselined.then_some("--show-baselined"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["runs"][0]["properties"]["fixedSinceBaseline"], 0);
+        let states: Vec<(String, String)> = doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|s| *s == &("unchanged", "note"))
-            .count(),
-        6
-    );
-    assert_eq!(run["properties"]["fixedSinceBaseline"], 0);
+            .map(|r| {
+                (
+                    r["baselineState"].as_str().unwrap().to_owned(),
+                    r["level"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let count = |state: &str, level: &str| {
+            states
+                .iter()
+                .filter(|s| s.0 == state && s.1 == level)
+                .count()
+        };
+        (
+            count("new", "error"),
+            count("unchanged", "note"),
+            states.len(),
+        )
+    };
+    // By default only the new site is a result; --show-baselined adds the others.
+    assert_eq!(sarif(false), (1, 0, 1));
+    assert_eq!(sarif(true), (1, 6, 7));
     repo.cmd()
         .args(["scan", "--format", "github", "--baseline", BASELINE])
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "::error file=app/sessions.py,line=28,col=20,endLine=28,endColumn=32,title=uuid4 site new since the baseline::",
+            "::error file=app/sessions.py,line=28,col=20,endLine=28,endColumn=32,title=uuid-migrate (UM001) new since the baseline::",
         ))
         .stdout(predicate::function(|s: &str| s.matches("::error").count() == 1))
         .stdout(predicate::str::ends_with(

@@ -522,3 +522,329 @@ fn an_unwritable_cache_is_a_warning_not_an_error() {
         .code(1)
         .stderr(predicate::str::starts_with("warning: "));
 }
+
+/// Each site of a JSON report: path, line, rule, suppressed.
+fn sites_of(stdout: &[u8]) -> Vec<String> {
+    common::json_of(stdout)["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{} {} suppressed={}",
+                s["path"].as_str().unwrap(),
+                s["line"],
+                s["rule"].as_str().unwrap(),
+                s["suppressed"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn noqa_and_per_file_ignores_suppress_like_ruff() {
+    let dir = project(&[
+        (
+            "uuid-migrate.toml",
+            "[per-file-ignores]\n\"tests/**\" = [\"UM001\"]\n",
+        ),
+        (
+            "app.py",
+            "import uuid\n\
+             a_id = str(uuid.uuid4())  # noqa\n\
+             b_id = str(uuid.uuid4())  # noqa: UM001\n\
+             c_id = str(uuid.uuid4())  # noqa: E501\n\
+             d_id = str(uuid.uuid4())  # noqa: UM002\n\
+             f(default_factory=uuid.uuid4)  # noqa: E501, UM002\n",
+        ),
+        (
+            "tests/test_a.py",
+            "import uuid\nuser_id = str(uuid.uuid4())\nf(default_factory=uuid.uuid4)\n",
+        ),
+    ]);
+    let out = tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        sites_of(&out.stdout),
+        [
+            "app.py:2 UM001 suppressed=true",
+            "app.py:3 UM001 suppressed=true",
+            "app.py:4 UM001 suppressed=false",
+            "app.py:5 UM001 suppressed=false",
+            "app.py:6 UM002 suppressed=true",
+            "tests/test_a.py:2 UM001 suppressed=true",
+            "tests/test_a.py:3 UM002 suppressed=false",
+        ]
+    );
+    // Suppressed sites are counted, and shown with the rule and why on request.
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache", "--show-suppressed", "--explain"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "tests/test_a.py:2:15: UM001 user string",
+        ))
+        .stdout(predicate::str::contains(
+            "= suppressed by per-file-ignores `tests/**`",
+        ))
+        .stdout(predicate::str::contains("= suppressed by `# noqa: UM001`"))
+        .stdout(predicate::str::contains("= suppressed by `# noqa`"))
+        .stdout(predicate::str::contains("4 suppressed"));
+}
+
+#[test]
+fn per_file_ignores_are_checked_with_file_line_and_codes() {
+    let dir = project(&[
+        (
+            "uuid-migrate.toml",
+            "exclude = []\n\n[per-file-ignores]\n\"tests/**\" = [\"UM01\"]\n",
+        ),
+        ("a.py", "import uuid\nx = str(uuid.uuid4())\n"),
+    ]);
+    tool()
+        .current_dir(dir.path())
+        .arg("scan")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("uuid-migrate.toml:4:"))
+        .stderr(predicate::str::contains("unknown rule code `UM01`"))
+        .stderr(predicate::str::contains("`UM001` (call site)"));
+}
+
+#[test]
+fn quiet_prints_nothing_on_success_and_only_the_failures_otherwise() {
+    let dir = project(&[("a.py", "import uuid\nrequest_id = str(uuid.uuid4())\n")]);
+    tool()
+        .current_dir(dir.path())
+        .args(["baseline"])
+        .assert()
+        .code(0);
+    for format in ["text", "github"] {
+        tool()
+            .current_dir(dir.path())
+            .args([
+                "scan",
+                "--quiet",
+                "--baseline",
+                "uuid-migrate-baseline.json",
+            ])
+            .args(["--format", format])
+            .assert()
+            .code(0)
+            .stdout("")
+            .stderr("");
+    }
+    std::fs::write(
+        dir.path().join("b.py"),
+        "import uuid\nsession_id = str(uuid.uuid4())\n",
+    )
+    .unwrap();
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "-q", "--baseline", "uuid-migrate-baseline.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "b.py:2:18: UM001 session string",
+        ))
+        .stdout(predicate::str::contains("a.py").not())
+        .stdout(predicate::str::contains("Found").not())
+        .stderr("");
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "-q", "--format", "github", "--baseline"])
+        .arg("uuid-migrate-baseline.json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("::error file=b.py,"))
+        .stdout(predicate::function(|s: &str| s.lines().count() == 1));
+}
+
+#[test]
+fn exit_zero_keeps_violations_at_0_and_errors_at_2() {
+    let dir = project(&[("a.py", "import uuid\nrequest_id = str(uuid.uuid4())\n")]);
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "--exit-zero"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("a.py:2:18: UM001"));
+    tool()
+        .current_dir(dir.path())
+        .args(["scan", "--exit-zero", "a.py", "missing.py"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn output_format_is_an_alias_of_format_with_an_environment_variable() {
+    let dir = project(&[("a.py", "import uuid\nrequest_id = str(uuid.uuid4())\n")]);
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = tool();
+        cmd.current_dir(dir.path()).arg("scan").args(args);
+        if let Some(format) = env {
+            cmd.env("UUID_MIGRATE_OUTPUT_FORMAT", format);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?} {env:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = run(&["--format", "json"], None);
+    assert!(json.starts_with('{'), "{json}");
+    assert_eq!(run(&["--output-format", "json"], None), json);
+    assert_eq!(run(&["--output-format=json"], None), json);
+    assert_eq!(run(&[], Some("json")), json);
+    // The option wins over the variable.
+    assert!(run(&["--format", "text"], Some("json")).starts_with("a.py:2:18: UM001"));
+    assert!(!dir.path().join("json").exists());
+    tool()
+        .current_dir(dir.path())
+        .arg("scan")
+        .env("UUID_MIGRATE_OUTPUT_FORMAT", "yaml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("yaml"));
+}
+
+#[test]
+fn cache_dir_moves_the_cache_and_still_refuses_links() {
+    let repo = aged_project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let cache = elsewhere.path().join("nested/cache");
+    for _ in 0..2 {
+        tool()
+            .current_dir(repo.path())
+            .args(["scan", "--cache-dir"])
+            .arg(&cache)
+            .assert()
+            .code(1)
+            .stderr("");
+    }
+    assert!(!repo.path().join(".uuid-migrate-cache").exists());
+    let files: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().any(|f| f.starts_with("scan-")), "{files:?}");
+    // The environment variable names it too.
+    let other = elsewhere.path().join("from-env");
+    tool()
+        .current_dir(repo.path())
+        .arg("scan")
+        .env("UUID_MIGRATE_CACHE_DIR", &other)
+        .assert()
+        .code(1);
+    assert!(other.is_dir());
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        let link = elsewhere.path().join("link");
+        std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+        tool()
+            .current_dir(repo.path())
+            .args(["scan", "--cache-dir"])
+            .arg(&link)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("the cache is not written"));
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+}
+
+#[test]
+fn the_closest_configuration_classifies_each_file_whatever_the_order() {
+    let dir = project(&[
+        ("uuid-migrate.toml", "high-risk-paths = [\"**\"]\n"),
+        ("a.py", "import uuid\nrequest_id = str(uuid.uuid4())\n"),
+        (
+            "sub/uuid-migrate.toml",
+            "exclude = [\"generated/**\"]\n[per-file-ignores]\n\"legacy.py\" = [\"UM001\"]\n",
+        ),
+        ("sub/b.py", "import uuid\nrequest_id = str(uuid.uuid4())\n"),
+        (
+            "sub/legacy.py",
+            "import uuid\nrequest_id = str(uuid.uuid4())\n",
+        ),
+        (
+            "sub/generated/c.py",
+            "import uuid\nrequest_id = str(uuid.uuid4())\n",
+        ),
+    ]);
+    let risks = |args: &[&str]| {
+        let out = tool()
+            .current_dir(dir.path())
+            .args(["scan", "--no-cache", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let mut sites: Vec<String> = common::json_of(&out.stdout)["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} suppressed={}",
+                    s["path"].as_str().unwrap(),
+                    s["risk"].as_str().unwrap(),
+                    s["suppressed"]
+                )
+            })
+            .collect();
+        sites.sort();
+        sites
+    };
+    let expected = [
+        "a.py high suppressed=false",
+        "sub/b.py medium suppressed=false",
+        "sub/legacy.py medium suppressed=true",
+    ];
+    assert_eq!(risks(&["a.py", "sub/b.py", "sub/legacy.py"]), expected);
+    assert_eq!(risks(&["sub/legacy.py", "sub/b.py", "a.py"]), expected);
+    // Walking a directory: sub's own exclude applies under sub, from the top or from sub.
+    assert_eq!(risks(&[]), expected);
+    assert_eq!(risks(&["sub", "a.py"]), expected);
+    // --config makes one file govern everything.
+    assert_eq!(
+        risks(&[
+            "--config",
+            "uuid-migrate.toml",
+            "sub/b.py",
+            "sub/generated/c.py"
+        ]),
+        [
+            "sub/b.py high suppressed=false",
+            "sub/generated/c.py high suppressed=false"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_nested_configuration_is_an_error_and_the_rest_is_scanned() {
+    let dir = project(&[
+        ("a.py", "import uuid\nrequest_id = str(uuid.uuid4())\n"),
+        ("sub/uuid-migrate.toml", "exclud = []\n"),
+        ("sub/b.py", "import uuid\nrequest_id = str(uuid.uuid4())\n"),
+        ("sub/c.py", "import uuid\nrequest_id = str(uuid.uuid4())\n"),
+    ]);
+    let out = tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc = common::json_of(&out.stdout);
+    assert_eq!(sites_of(&out.stdout), ["a.py:2 UM001 suppressed=false"]);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["path"], "sub/uuid-migrate.toml");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 1: unknown field `exclud`"),
+        "{message}"
+    );
+}

@@ -95,7 +95,7 @@ fn github_escapes_properties_and_messages() {
         .assert()
         .code(1)
         .stdout(predicate::eq(
-            "::error file=a%2Cb%3Ac%25.py,line=2,col=18,endLine=2,endColumn=30,title=uuid4 site::uuid4() call: session id `session_id`, string, medium risk, phase 2. Replace with UnifiedIdGenerator.generate_base_id(\"session\").\n::notice title=uuid-migrate::1 uuid4 site in 1 file (1 files scanned)\n",
+            "::error file=a%2Cb%3Ac%25.py,line=2,col=18,endLine=2,endColumn=30,title=uuid-migrate (UM001)::uuid4() call: session id `session_id`, string, medium risk, phase 2. Replace with UnifiedIdGenerator.generate_base_id(\"session\").\n::notice title=uuid-migrate::1 uuid4 site in 1 file (1 files scanned)\n",
         ));
 }
 
@@ -140,6 +140,8 @@ fn sarif_carries_fixes_suppressions_baseline_state_and_notifications() {
             "sarif",
             "--baseline",
             "uuid-migrate-baseline.json",
+            "--show-baselined",
+            "--show-suppressed",
         ])
         .output()
         .unwrap();
@@ -220,11 +222,99 @@ fn validate(file: &Path) -> Option<Vec<String>> {
     let problems = text
         .lines()
         .filter(|l| l.contains(": error ") || l.contains(": warning "))
-        // Without `repository` in Cargo.toml the tool has no address to give.
-        .filter(|l| !(l.contains("SARIF2005") && env!("CARGO_PKG_REPOSITORY").is_empty()))
         .map(str::to_owned)
         .collect();
     Some(problems)
+}
+
+/// The results of a SARIF document: uri, rule, baseline state.
+fn sarif_results(stdout: &[u8]) -> Vec<String> {
+    let doc: Value = serde_json::from_slice(stdout).unwrap();
+    doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap(),
+                r["ruleId"].as_str().unwrap(),
+                r["baselineState"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_with_a_baseline_lists_only_new_sites_unless_asked() {
+    let dir = sarif_project();
+    let sarif = |extra: &[&str]| {
+        let out = common::tool()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "sarif", "--baseline"])
+            .arg("uuid-migrate-baseline.json")
+            .args(extra)
+            .output()
+            .unwrap();
+        sarif_results(&out.stdout)
+    };
+    assert_eq!(sarif(&[]), ["svc/new.py UM001 new"]);
+    assert_eq!(
+        sarif(&["--show-baselined"]),
+        [
+            "svc/events.py UM001 unchanged",
+            "svc/my%20app/models.py UM002 unchanged",
+            "svc/my%20app/models.py UM001 unchanged",
+            "svc/new.py UM001 new",
+        ]
+    );
+    assert_eq!(
+        sarif(&["--show-suppressed"]),
+        ["svc/my%20app/models.py UM001 -", "svc/new.py UM001 new"]
+    );
+    // Without a baseline every site is a result, as before.
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(sarif_results(&out.stdout).len(), 5);
+}
+
+#[test]
+fn sarif_of_a_clean_gate_is_small_and_names_its_documentation() {
+    let dir = sarif_project();
+    std::fs::remove_file(dir.path().join("svc/new.py")).unwrap();
+    std::fs::remove_file(dir.path().join("svc/blob.py")).unwrap();
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "sarif", "--baseline"])
+        .arg("uuid-migrate-baseline.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(sarif_results(&out.stdout).is_empty());
+    // Two rules and an empty run: a few kilobytes however many sites are baselined.
+    assert!(out.stdout.len() < 8 * 1024, "{} bytes", out.stdout.len());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let driver = &doc["runs"][0]["tool"]["driver"];
+    let home = driver["informationUri"].as_str().unwrap();
+    assert!(home.starts_with("https://"), "{home}");
+    let rules: Vec<(&str, &str)> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["helpUri"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("UM001", format!("{home}#um001").as_str()),
+            ("UM002", format!("{home}#um002").as_str()),
+        ]
+    );
 }
 
 #[test]
@@ -241,9 +331,24 @@ fn sarif_passes_the_official_validator() {
             "sarif",
             "--baseline",
             "uuid-migrate-baseline.json",
+            "--show-baselined",
+            "--show-suppressed",
             "--output",
         ])
         .arg(&with_baseline)
+        .assert()
+        .code(2);
+    // Without a baseline; one file silenced by per-file-ignores (an `external` suppression).
+    let per_file = out_dir.path().join("per-file-ignores.sarif");
+    std::fs::write(
+        dir.path().join("uuid-migrate.toml"),
+        "[per-file-ignores]\n\"svc/events.py\" = [\"UM001\"]\n",
+    )
+    .unwrap();
+    common::tool()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "sarif", "--show-suppressed", "--output"])
+        .arg(&per_file)
         .assert()
         .code(2);
     common::tool()
@@ -252,7 +357,7 @@ fn sarif_passes_the_official_validator() {
         .arg(&example_sarif)
         .assert()
         .code(1);
-    for file in [&with_baseline, &example_sarif] {
+    for file in [&with_baseline, &per_file, &example_sarif] {
         match validate(file) {
             None => {
                 eprintln!(

@@ -121,6 +121,7 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         "no file of the Python library mentions uuid4"
     );
     let config = Config::default();
+    let configs = config.clone().into();
     let options = RewriteOptions {
         filter: Filter::default(),
         unknown_prefix: Some("id".to_owned()),
@@ -130,7 +131,7 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         hidden: true,
         follow_links: false,
     };
-    let run = rewrite_paths(&files, &config, walk, &options);
+    let run = rewrite_paths(&files, &configs, walk, &options);
     let dir = tempfile::tempdir().unwrap();
     let (mut originals, mut results) = (Vec::new(), Vec::new());
     let mut rewritten_sites = 0;

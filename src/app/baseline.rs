@@ -6,19 +6,19 @@ use std::path::PathBuf;
 use super::{Exit, Output, run_scan};
 use crate::baseline::{self, Baseline, Changes, DEFAULT_FILE, Ratchet};
 use crate::cli::BaselineArgs;
-use crate::cli::resolve::{load_config, paths_of};
+use crate::cli::resolve::{load_configs, paths_of};
 use crate::util::fs::write_atomically;
 use crate::util::words::plural;
 
 /// `uuid-migrate baseline [PATHS]`: write the baseline, or ratchet an existing one down.
 pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
-    let config = load_config(&args.walk)?;
+    let configs = load_configs(&args.walk)?;
     let target = args
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
     let existing = Baseline::load_if_present(&target)?;
-    let result = run_scan(&args.walk, &config);
+    let result = run_scan(&args.walk, &configs);
     let scanned = paths_of(&args.walk);
     let ratchet = baseline::ratchet(existing, &target, &scanned, &result, args.allow_new)?;
     let Ratchet {

@@ -6,7 +6,7 @@ mod rewrite;
 mod scan;
 
 use crate::cli::{Command, WalkArgs};
-use crate::config::Config;
+use crate::config::Configs;
 use crate::pipeline::{Progress, ScanOptions, ScanResult, scan};
 use crate::report::progress::TerminalProgress;
 
@@ -30,13 +30,27 @@ pub struct Output {
     pub exit: Exit,
 }
 
+/// What violations do to the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnViolations {
+    /// They fail the run (exit 1).
+    Fail,
+    /// `--exit-zero`: they are reported, and the run still succeeds.
+    Succeed,
+}
+
 impl Exit {
-    /// The one exit rule: any error is 2, else any violation (a new site, a change under
-    /// `--check`) is 1, else 0.
+    /// The exit status when violations fail the run (see `Exit::decide`).
     pub fn of(errors: bool, violations: bool) -> Exit {
+        Exit::decide(errors, violations, OnViolations::Fail)
+    }
+
+    /// The one exit rule: any error is 2, else any violation (a new site, a change under
+    /// `--check`) is 1 unless `--exit-zero` says violations succeed, else 0.
+    pub fn decide(errors: bool, violations: bool, on_violations: OnViolations) -> Exit {
         if errors {
             Exit::Error
-        } else if violations {
+        } else if violations && on_violations == OnViolations::Fail {
             Exit::Violations
         } else {
             Exit::Clean
@@ -77,11 +91,11 @@ fn completions(shell: clap_complete::Shell) -> Output {
 
 /// Runs the pipeline over the paths of a command.
 /// A progress bar is drawn on stderr when it is a terminal.
-pub fn run_scan(walk: &WalkArgs, config: &Config) -> ScanResult {
+pub fn run_scan(walk: &WalkArgs, configs: &Configs) -> ScanResult {
     let progress = TerminalProgress::new();
     let options = ScanOptions {
         progress: progress.as_ref().map(|p| p as &dyn Progress),
         ..crate::cli::resolve::scan_options(walk)
     };
-    scan(&crate::cli::resolve::paths_of(walk), config, options)
+    scan(&crate::cli::resolve::paths_of(walk), configs, options)
 }

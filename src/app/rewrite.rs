@@ -2,7 +2,7 @@
 
 use super::{Exit, Output};
 use crate::cli::RewriteArgs;
-use crate::cli::resolve::{filter_of, load_config, paths_of, scan_options};
+use crate::cli::resolve::{filter_of, load_configs, paths_of, scan_options};
 use crate::fix::{RewriteOptions, diff, rewrite_paths, summary, write_back};
 use crate::pipeline::FileError;
 use crate::plan::is_valid_prefix;
@@ -16,14 +16,14 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
             "--unknown-prefix `{prefix}`: a prefix may hold only letters, digits, `_`, `-` and `.`"
         );
     }
-    let config = load_config(&args.walk)?;
+    let configs = load_configs(&args.walk)?;
     let options = RewriteOptions {
         filter: filter_of(&args.filter),
         unknown_prefix: args.unknown_prefix.clone(),
     };
     let mut run = rewrite_paths(
         &paths_of(&args.walk),
-        &config,
+        &configs,
         scan_options(&args.walk).walk,
         &options,
     );

@@ -1,18 +1,19 @@
 //! `uuid-migrate scan`: run the pipeline, select the wave, mark against the baseline, render.
+//! `--quiet` keeps only what fails (violations, errors); `--exit-zero` is handed to the exit rule.
 
 use std::io::IsTerminal;
 
-use super::{Exit, Output, run_scan};
+use super::{Exit, OnViolations, Output, run_scan};
 use crate::baseline::Baseline;
-use crate::cli::resolve::{colors, filter_of, load_config, paths_of};
+use crate::cli::resolve::{colors, filter_of, load_configs, paths_of};
 use crate::cli::{Format, ScanArgs};
 use crate::config::Config;
 use crate::report::{self, Report, text};
 use crate::util::fs::write_atomically;
 
 pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
-    let config = load_config(&args.walk)?;
-    let result = run_scan(&args.walk, &config);
+    let configs = load_configs(&args.walk)?;
+    let result = run_scan(&args.walk, &configs);
     let mut report = Report {
         files_scanned: result.files_scanned,
         sites: result.select(&filter_of(&args.filter)),
@@ -34,19 +35,31 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
                 explain: args.explain,
                 show_suppressed: args.show_suppressed,
                 show_baselined: args.show_baselined,
+                violations_only: args.quiet,
             },
             text::Palette {
                 enabled: colors(args.walk.color, to_terminal),
             },
         ),
         Format::Json => report::json::render(&report),
-        other => render_other(other, &report, &config)?,
+        other => render_other(other, &report, configs.root(), &args)?,
     };
-    let exit = Exit::of(!result.errors.is_empty(), report.violations() > 0);
+    let on_violations = if args.exit_zero {
+        OnViolations::Succeed
+    } else {
+        OnViolations::Fail
+    };
+    let exit = Exit::decide(
+        !result.errors.is_empty(),
+        report.violations() > 0,
+        on_violations,
+    );
     let stderr_colors = colors(args.walk.color, std::io::stderr().is_terminal());
+    // A warning (the cache could not be written) fails nothing: `--quiet` drops it.
+    let warnings: &[String] = if args.quiet { &[] } else { &result.warnings };
     let mut stderr = text::render_errors(
         &result.errors,
-        &result.warnings,
+        warnings,
         text::Palette {
             enabled: stderr_colors,
         },
@@ -54,7 +67,9 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
     let stdout = match &args.output {
         Some(path) => {
             write_atomically(path, rendered.as_bytes())?;
-            stderr.push_str(&format!("wrote {}\n", path.display()));
+            if !args.quiet {
+                stderr.push_str(&format!("wrote {}\n", path.display()));
+            }
             String::new()
         }
         None => rendered,
@@ -67,10 +82,22 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
 }
 
 /// SARIF, GitHub annotations and the markdown migration plan.
-fn render_other(format: Format, report: &Report<'_>, config: &Config) -> anyhow::Result<String> {
+fn render_other(
+    format: Format,
+    report: &Report<'_>,
+    config: &Config,
+    args: &ScanArgs,
+) -> anyhow::Result<String> {
     match format {
-        Format::Sarif => Ok(report::sarif::render(report, config)),
-        Format::Github => Ok(report::github::render(report)),
+        Format::Sarif => Ok(report::sarif::render(
+            report,
+            config,
+            report::sarif::SarifOptions {
+                show_baselined: args.show_baselined,
+                show_suppressed: args.show_suppressed,
+            },
+        )),
+        Format::Github => Ok(report::github::render(report, args.quiet)),
         Format::Markdown => Ok(report::markdown::render(report, config)),
         Format::Text | Format::Json => {
             anyhow::bail!("--format {format:?} is rendered by its own module")

@@ -54,7 +54,7 @@ pub enum ColorChoice {
 pub struct WalkArgs {
     /// Files or directories to scan [default: .]
     pub paths: Vec<PathBuf>,
-    /// Use this configuration file instead of searching for one.
+    /// Use this configuration file for every file, instead of the closest one to each.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Do not honour .gitignore, .ignore and hidden-file rules.
@@ -69,6 +69,9 @@ pub struct WalkArgs {
     /// Do not read or write the result cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Keep the result cache in DIR [default: .uuid-migrate-cache in the project root].
+    #[arg(long, value_name = "DIR", env = "UUID_MIGRATE_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// When to use colour on stderr/stdout.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -97,7 +100,14 @@ pub struct ScanArgs {
     pub walk: WalkArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Output format.
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        env = "UUID_MIGRATE_OUTPUT_FORMAT",
+        value_enum,
+        default_value_t = Format::Text
+    )]
     pub format: Format,
     /// Fail only on sites beyond this baseline file.
     #[arg(long, value_name = "FILE")]
@@ -108,7 +118,7 @@ pub struct ScanArgs {
     /// Show the evidence behind every classification.
     #[arg(long)]
     pub explain: bool,
-    /// Also list sites suppressed with `# uuid-migrate: ignore`.
+    /// Also list suppressed sites (`# uuid-migrate: ignore`, `# noqa`, per-file-ignores).
     #[arg(long)]
     pub show_suppressed: bool,
     /// With --baseline, also list the baselined sites (by default only new ones are listed).
@@ -117,6 +127,13 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print nothing on success; on failure only the failing sites and errors (text and
+    /// github formats; JSON, SARIF and markdown documents are written whole).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Exit 0 even when there are violations; errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Args)]

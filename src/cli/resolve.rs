@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ColorChoice, FilterArgs, WalkArgs};
-use crate::config::Config;
+use crate::config::{Config, Configs};
 use crate::model::Filter;
 use crate::pipeline::ScanOptions;
 use crate::pipeline::walk::WalkOptions;
@@ -18,22 +18,26 @@ pub fn paths_of(walk: &WalkArgs) -> Vec<PathBuf> {
     }
 }
 
-/// The configuration named with `--config`, or found from the first path upwards.
-pub fn load_config(walk: &WalkArgs) -> anyhow::Result<Config> {
+/// The configuration named with `--config` for every file, or else the closest one to each
+/// file (the first path's is the run's own).
+pub fn load_configs(walk: &WalkArgs) -> anyhow::Result<Configs> {
     match &walk.config {
-        Some(path) => Ok(Config::load(path)?.unwrap_or_else(|| Config {
-            source: Some(path.clone()),
-            root: std::path::absolute(path.parent().unwrap_or(Path::new("."))).unwrap_or_default(),
-            ..Config::default()
-        })),
+        Some(path) => Ok(Configs::single(Config::load(path)?.unwrap_or_else(|| {
+            Config {
+                source: Some(path.clone()),
+                root: std::path::absolute(path.parent().unwrap_or(Path::new(".")))
+                    .unwrap_or_default(),
+                ..Config::default()
+            }
+        }))),
         None => {
             let paths = paths_of(walk);
-            Ok(Config::discover(&paths[0])?)
+            Ok(Configs::discover(&paths[0])?)
         }
     }
 }
 
-pub fn scan_options(walk: &WalkArgs) -> ScanOptions<'static> {
+pub fn scan_options(walk: &WalkArgs) -> ScanOptions<'_> {
     ScanOptions {
         walk: WalkOptions {
             no_ignore: walk.no_ignore,
@@ -41,6 +45,7 @@ pub fn scan_options(walk: &WalkArgs) -> ScanOptions<'static> {
             follow_links: walk.follow,
         },
         cache: !walk.no_cache,
+        cache_dir: walk.cache_dir.as_deref(),
         progress: None,
     }
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, Configs};
 use crate::model::Filter;
 use crate::model::{Binding, ManualReason, Position, Reason, Site};
 use crate::pipeline::walk::{WalkOptions, walk};
@@ -416,14 +416,15 @@ fn rewrite_file(
     }
 }
 
-/// Rewrites every Python file under `paths` in memory, in parallel.
+/// Rewrites every Python file under `paths` in memory, in parallel, each with its closest
+/// configuration.
 pub fn rewrite_paths(
     paths: &[PathBuf],
-    config: &Config,
+    configs: &Configs,
     walk_options: WalkOptions,
     options: &RewriteOptions,
 ) -> RewriteRun {
-    let walked = walk(paths, config, walk_options);
+    let walked = walk(paths, configs, walk_options);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut run = RewriteRun {
         errors: walked
@@ -441,7 +442,10 @@ pub fn rewrite_paths(
         .par_iter()
         .map(|path| {
             let display = display_path(path, &cwd);
-            let result = rewrite_file(path, config, options);
+            let result = match configs.for_file(path) {
+                Ok(config) => rewrite_file(path, &config, options),
+                Err(err) => Err(format!("not rewritten: {err}")),
+            };
             (path.clone(), display, result)
         })
         .collect();

@@ -1,6 +1,7 @@
 //! A result cache, like ruff's: a second scan of an unchanged tree costs about what the walk
-//! costs. One file per configuration under `.uuid-migrate-cache/` in the project root, keyed by
-//! path; an entry is used only when the file's size and modification time are unchanged.
+//! costs. One file per run configuration under `.uuid-migrate-cache/` in the project root (or
+//! `--cache-dir`), keyed by path; an entry is used only when the file's size and modification
+//! time, and the configuration that classified it (the file's closest one), are unchanged.
 //! Entries for files modified in the two seconds before the run are not stored (their
 //! timestamp could hide a second edit). Writes go through a temporary file and a rename, so
 //! concurrent runs never see a half-written cache; the last writer wins, and a stale entry is
@@ -25,6 +26,8 @@ const RACY_WINDOW: Duration = Duration::from_secs(2);
 pub struct Entry {
     len: u64,
     mtime_ns: u128,
+    /// The file's configuration: its fingerprint and root.
+    config: String,
     sites: Vec<Site>,
 }
 
@@ -49,12 +52,13 @@ pub struct Stamp {
     key: String,
     len: u64,
     mtime_ns: Option<u128>,
+    config: String,
 }
 
 impl Stamp {
     /// `cwd` makes a relative `path` absolute (as `std::path::absolute`, without asking the OS
-    /// for the current directory once per file).
-    pub fn new(path: &Path, cwd: &Path, metadata: &std::fs::Metadata) -> Stamp {
+    /// for the current directory once per file). `config` is the file's configuration.
+    pub fn new(path: &Path, cwd: &Path, metadata: &std::fs::Metadata, config: &Config) -> Stamp {
         let absolute: PathBuf = cwd
             .join(path)
             .components()
@@ -68,20 +72,21 @@ impl Stamp {
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos()),
+            config: format!("{}@{}", config.fingerprint, config.root.display()),
         }
     }
 }
 
 impl Cache {
-    /// Opens the cache for this configuration; a missing, unreadable or outdated cache is empty.
-    pub fn open(config: &Config) -> Cache {
-        let root = match &config.source {
-            Some(_) => config.root.clone(),
-            None => std::env::current_dir().unwrap_or_default(),
+    /// Opens the cache of a run with this configuration, in `dir` or by default in the
+    /// configuration's root; a missing, unreadable or outdated cache is empty.
+    pub fn open(config: &Config, dir: Option<&Path>) -> Cache {
+        let dir = match (dir, &config.source) {
+            (Some(dir), _) => dir.to_path_buf(),
+            (None, Some(_)) => config.root.join(DIR),
+            (None, None) => std::env::current_dir().unwrap_or_default().join(DIR),
         };
-        let file = root
-            .join(DIR)
-            .join(format!("scan-{}.bin", config.fingerprint));
+        let file = dir.join(format!("scan-{}.bin", config.fingerprint));
         let is_plain_file =
             std::fs::symlink_metadata(&file).is_ok_and(|meta| meta.file_type().is_file());
         let entries = is_plain_file
@@ -101,7 +106,9 @@ impl Cache {
     /// The cached sites of a file whose size and modification time are unchanged.
     pub fn lookup(&self, stamp: &Stamp) -> Option<&[Site]> {
         let entry = self.entries.get(&stamp.key)?;
-        (Some(entry.mtime_ns) == stamp.mtime_ns && entry.len == stamp.len)
+        (Some(entry.mtime_ns) == stamp.mtime_ns
+            && entry.len == stamp.len
+            && entry.config == stamp.config)
             .then_some(entry.sites.as_slice())
     }
 
@@ -117,6 +124,7 @@ impl Cache {
             Entry {
                 len: stamp.len,
                 mtime_ns,
+                config: stamp.config.clone(),
                 sites: sites.to_vec(),
             },
         ))
@@ -148,7 +156,8 @@ impl Cache {
             }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir(dir).map_err(describe)?;
+                // `--cache-dir` may name a directory whose parents do not exist yet.
+                std::fs::create_dir_all(dir).map_err(describe)?;
             }
             Err(e) => return Err(describe(e)),
         }

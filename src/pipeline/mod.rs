@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::classify::classify;
 use crate::classify::suppression;
-use crate::config::Config;
+use crate::config::{Config, ConfigError, Configs};
 use crate::fingerprint::{
     fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
 };
@@ -59,6 +59,8 @@ pub struct ScanOptions<'a> {
     pub walk: WalkOptions,
     /// Read and write the result cache.
     pub cache: bool,
+    /// Where the cache lives (`--cache-dir`); by default `.uuid-migrate-cache` in the root.
+    pub cache_dir: Option<&'a Path>,
     /// Told how far the scan is (a progress bar on a terminal).
     pub progress: Option<&'a dyn Progress>,
 }
@@ -77,14 +79,27 @@ type FileOutcome = (
 );
 
 /// Scans every Python file under `paths`: each file is read and analysed on the walker's
-/// threads as soon as it is found; results are sorted afterwards, so output never depends on
-/// thread timing.
-pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> ScanResult {
+/// threads as soon as it is found, with its closest configuration; results are sorted
+/// afterwards, so output never depends on thread timing. A configuration file that cannot be
+/// used is one error, and its files are not scanned.
+pub fn scan(paths: &[PathBuf], configs: &Configs, options: ScanOptions<'_>) -> ScanResult {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let cache = options.cache.then(|| Cache::open(config));
+    let cache = options
+        .cache
+        .then(|| Cache::open(configs.root(), options.cache_dir));
     let outcomes: Mutex<Vec<(PathBuf, FileOutcome)>> = Mutex::new(Vec::new());
-    let walked = visit(paths, config, options.walk, &|path| {
-        let outcome = scan_file(path, &cwd, config, cache.as_ref());
+    let broken: Mutex<Vec<std::sync::Arc<ConfigError>>> = Mutex::new(Vec::new());
+    let walked = visit(paths, configs, options.walk, &|path| {
+        let outcome = match configs.for_file(path) {
+            Ok(config) => scan_file(path, &cwd, &config, cache.as_ref()),
+            Err(err) => {
+                broken
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(err);
+                (Ok(None), None)
+            }
+        };
         outcomes
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -112,6 +127,22 @@ pub fn scan(paths: &[PathBuf], config: &Config, options: ScanOptions<'_>) -> Sca
             message: message.clone(),
         })
         .collect();
+    let mut broken = broken
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    broken.sort_by(|a, b| a.path().cmp(b.path()));
+    broken.dedup_by(|a, b| a.path() == b.path());
+    errors.extend(broken.iter().map(|err| FileError {
+        display: display_path(err.path(), &cwd),
+        message: match err.as_ref() {
+            ConfigError::Invalid { line, message, .. } => {
+                format!("line {line}: {message} (the files it configures are not scanned)")
+            }
+            ConfigError::Read { source, .. } => {
+                format!("cannot read: {source} (the files it configures are not scanned)")
+            }
+        },
+    }));
     let mut files = Vec::new();
     let mut updates = Vec::new();
     for (_, (outcome, update)) in outcomes {
@@ -158,7 +189,7 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
             Err(e) => return (Err(error(read::io_message(&e))), None),
         },
     };
-    let stamp = cache.map(|_| cache::Stamp::new(path, cwd, &metadata));
+    let stamp = cache.map(|_| cache::Stamp::new(path, cwd, &metadata, config));
     let found = |sites: Vec<Site>| {
         (!sites.is_empty()).then(|| FileScan {
             path: path.to_path_buf(),
@@ -253,7 +284,7 @@ pub fn analyze_with(
         let start = lines.position(node.start_byte());
         let end = lines.position(found.expr.end_byte());
         let line_text = lines.line(node.start_byte());
-        let suppressed = suppression(line_text);
+        let suppressed = suppression(line_text, found.kind, rel_path, config);
         let edit = if classified.classification.fixable {
             match crate::plan::plan_edit(&classified, src, config) {
                 Ok(edit) => Some(edit),
@@ -270,9 +301,7 @@ pub fn analyze_with(
             classified
                 .classification
                 .reasons
-                .push(crate::model::Reason::Suppressed {
-                    reason: reason.clone(),
-                });
+                .push(crate::model::Reason::Suppressed(reason.clone()));
         }
         let scope = scope_path(&found.parents, node, src);
         let (stmt, stmt_end) = statement_of(&found.parents, node);

@@ -1,10 +1,11 @@
 //! Which files to scan: ripgrep's walker (`.gitignore`, `.ignore`, hidden files), `*.py` and
-//! `*.pyi`, configured include/exclude globs, and every file named explicitly.
+//! `*.pyi`, configured include/exclude globs (those of the closest configuration of the directory
+//! holding the entry), and every file named explicitly.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::config::Config;
+use crate::config::Configs;
 
 /// Options of the walk that come from the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,8 +27,8 @@ fn is_python(path: &Path) -> bool {
 }
 
 /// Collects the files to scan, sorted and without duplicates.
-pub fn walk(paths: &[PathBuf], config: &Config, options: WalkOptions) -> WalkResult {
-    visit(paths, config, options, &|_| {})
+pub fn walk(paths: &[PathBuf], configs: &Configs, options: WalkOptions) -> WalkResult {
+    visit(paths, configs, options, &|_| {})
 }
 
 /// Walks `paths` and calls `on_file` for every file to scan as soon as it is found, on the
@@ -36,7 +37,7 @@ pub fn walk(paths: &[PathBuf], config: &Config, options: WalkOptions) -> WalkRes
 /// returned list is sorted and deduplicated.
 pub fn visit(
     paths: &[PathBuf],
-    config: &Config,
+    configs: &Configs,
     options: WalkOptions,
     on_file: &(dyn Fn(&Path) + Sync),
 ) -> WalkResult {
@@ -61,7 +62,7 @@ pub fn visit(
             explicit.push(root.clone());
             continue;
         }
-        let found = walk_dir(root, config, options, on_file);
+        let found = walk_dir(root, configs, options, on_file);
         if found.files.is_empty() && found.errors.is_empty() {
             result.errors.push((
                 root.clone(),
@@ -83,7 +84,7 @@ pub fn visit(
 
 fn walk_dir(
     root: &Path,
-    config: &Config,
+    configs: &Configs,
     options: WalkOptions,
     on_file: &(dyn Fn(&Path) + Sync),
 ) -> WalkResult {
@@ -97,15 +98,18 @@ fn walk_dir(
         .parents(!options.no_ignore)
         .require_git(false)
         .follow_links(options.follow_links);
-    if !config.exclude.is_empty() {
-        let config = config.clone();
-        builder.filter_entry(move |entry| {
-            entry.depth() == 0
-                || !config
-                    .exclude
-                    .is_match(config.relative(entry.path()).as_ref())
-        });
-    }
+    let excluding = configs.clone();
+    builder.filter_entry(move |entry| {
+        // A configuration that cannot be read excludes nothing: the files under it are
+        // reported with its error when they are scanned.
+        entry.depth() == 0
+            || excluding.for_file(entry.path()).map_or(true, |config| {
+                config.exclude.is_empty()
+                    || !config
+                        .exclude
+                        .is_match(config.relative(entry.path()).as_ref())
+            })
+    });
     let collected = Mutex::new(WalkResult::default());
     builder.build_parallel().run(|| {
         let collected = &collected;
@@ -114,8 +118,10 @@ fn walk_dir(
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && is_python(entry.path()) {
-                        let included = config.include.as_ref().is_none_or(|include| {
-                            include.is_match(config.relative(entry.path()).as_ref())
+                        let included = configs.for_file(entry.path()).map_or(true, |config| {
+                            config.include.as_ref().is_none_or(|include| {
+                                include.is_match(config.relative(entry.path()).as_ref())
+                            })
                         });
                         if included {
                             on_file(entry.path());

@@ -1,8 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands, one `::error` annotation per violation.
 //!
 //! Only the sites that fail the run are annotated (unsuppressed, and new when a baseline is
-//! used): thousands of baselined sites would drown the new one. Files that could not be scanned
-//! are annotated too, and a closing `::notice` gives the counts.
+//! used): thousands of baselined sites would drown the new one. Each is titled with the rule code,
+//! like ruff's (`uuid-migrate (UM001)`). Files that could not be scanned are annotated too, and a
+//! closing `::notice` gives the counts (not with `--quiet`).
 
 use crate::util::words::plural;
 use std::fmt::Write;
@@ -11,16 +12,17 @@ use super::Report;
 use super::sarif::{action, describe};
 use crate::model::BaselineStatus;
 
-pub fn render(report: &Report<'_>) -> String {
+pub fn render(report: &Report<'_>, quiet: bool) -> String {
     let mut out = String::new();
     for reported in &report.sites {
         let site = reported.site;
         if site.is_suppressed() || reported.baseline == Some(BaselineStatus::Baselined) {
             continue;
         }
+        let code = site.kind.code();
         let title = match reported.baseline {
-            Some(BaselineStatus::New) => "uuid4 site new since the baseline",
-            _ => "uuid4 site",
+            Some(BaselineStatus::New) => format!("uuid-migrate ({code}) new since the baseline"),
+            _ => format!("uuid-migrate ({code})"),
         };
         let _ = writeln!(
             out,
@@ -30,7 +32,7 @@ pub fn render(report: &Report<'_>) -> String {
             site.start.column,
             site.end.line,
             site.end.column,
-            property(title),
+            property(&title),
             data(&format!("{} {}", describe(site), action(site)))
         );
     }
@@ -42,6 +44,9 @@ pub fn render(report: &Report<'_>) -> String {
             property("uuid-migrate could not scan this file"),
             data(&error.message)
         );
+    }
+    if quiet {
+        return out;
     }
     let summary = report.summary();
     let mut notice = format!(

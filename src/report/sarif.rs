@@ -4,21 +4,48 @@
 //! the classifier decides, so a better classifier moves no alert to another rule. The
 //! classification travels in each result's message and property bag. `partialFingerprints`
 //! carries the baseline fingerprint; fixable sites carry the replacement as a SARIF fix.
+//!
+//! GitHub code scanning keeps at most 5,000 results per upload: with a baseline, only the new
+//! sites are results (`baselineState: new`), so a clean gate uploads a few kilobytes;
+//! `--show-baselined` adds the baselined ones (`unchanged`, level `note`) and `--show-suppressed`
+//! the suppressed ones. Without a baseline every site is a result.
 
 use serde_json::{Value, json};
 
 use super::Report;
 use crate::config::Config;
 use crate::model::{BaselineStatus, ReportedSite};
-use crate::model::{IdType, Shape, Site, SiteKind};
+use crate::model::{IdType, Shape, Site, SiteKind, Suppression};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The `partialFingerprints` key; the suffix is the fingerprint's version.
 pub const FINGERPRINT_KEY: &str = "uuidMigrateStatement/v2";
 
+/// The tool's documentation (`informationUri`), which SARIF wants absolute: the repository or
+/// homepage of Cargo.toml when set, else the package's page. Each rule's `helpUri` is its anchor
+/// in the README (`#um001`).
+pub const INFORMATION_URI: &str = first_non_empty(
+    env!("CARGO_PKG_REPOSITORY"),
+    first_non_empty(
+        env!("CARGO_PKG_HOMEPAGE"),
+        "https://pypi.org/project/uuid-migrate/",
+    ),
+);
+
+const fn first_non_empty(uri: &'static str, otherwise: &'static str) -> &'static str {
+    if uri.is_empty() { otherwise } else { uri }
+}
+
+/// Which sites become results when a baseline is used.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifOptions {
+    pub show_baselined: bool,
+    pub show_suppressed: bool,
+}
+
 struct Rule {
-    id: &'static str,
+    kind: SiteKind,
     name: &'static str,
     short: &'static str,
     full: &'static str,
@@ -26,7 +53,7 @@ struct Rule {
 
 const RULES: [Rule; 2] = [
     Rule {
-        id: "UM001",
+        kind: SiteKind::Call,
         name: "Uuid4Call",
         short: "uuid4() call to migrate to the unified id generator.",
         full: "A call of the standard library's uuid.uuid4(). The organisation's ids come from \
@@ -34,7 +61,7 @@ const RULES: [Rule; 2] = [
                uuid4 site is migrated, wave by wave.",
     },
     Rule {
-        id: "UM002",
+        kind: SiteKind::Reference,
         name: "Uuid4Reference",
         short: "uuid4 passed uncalled (a default factory) to migrate to the unified id generator.",
         full: "The standard library's uuid.uuid4 passed as a value, usually a default factory \
@@ -44,15 +71,21 @@ const RULES: [Rule; 2] = [
 ];
 
 fn rule_index(kind: SiteKind) -> usize {
-    match kind {
-        SiteKind::Call => 0,
-        SiteKind::Reference => 1,
-    }
+    RULES
+        .iter()
+        .position(|rule| rule.kind == kind)
+        .expect("a rule for every kind of site")
 }
 
-pub fn render(report: &Report<'_>, config: &Config) -> String {
+pub fn render(report: &Report<'_>, config: &Config, options: SarifOptions) -> String {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r, config)).collect();
-    let results: Vec<Value> = report.sites.iter().map(|r| result(r, config)).collect();
+    let with_baseline = report.fixed_since_baseline.is_some();
+    let results: Vec<Value> = report
+        .sites
+        .iter()
+        .filter(|r| !with_baseline || is_result(r, options))
+        .map(|r| result(r, config))
+        .collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
@@ -64,15 +97,13 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
             })
         })
         .collect();
-    let mut driver = json!({
+    let driver = json!({
         "name": "uuid-migrate",
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": INFORMATION_URI,
         "rules": rules,
     });
-    if let Some(uri) = information_uri() {
-        driver["informationUri"] = json!(uri);
-    }
     let mut run = json!({
         "tool": {"driver": driver},
         "invocations": [{
@@ -95,11 +126,16 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
     text
 }
 
-/// The project's address, from `repository` or `homepage` in Cargo.toml, when set.
-fn information_uri() -> Option<&'static str> {
-    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
-        .into_iter()
-        .find(|uri| !uri.is_empty())
+/// With a baseline: a new, unsuppressed site is a result; a baselined or suppressed one only
+/// when asked for.
+fn is_result(reported: &ReportedSite<'_>, options: SarifOptions) -> bool {
+    if reported.baseline == Some(BaselineStatus::Baselined) {
+        options.show_baselined
+    } else if reported.site.is_suppressed() {
+        options.show_suppressed
+    } else {
+        true
+    }
 }
 
 fn rule(rule: &Rule, config: &Config) -> Value {
@@ -112,7 +148,9 @@ fn rule(rule: &Rule, config: &Config) -> Value {
          of a wave. Secrets (tokens, nonces, passwords) keep \
          uuid4 or move to secrets.token_urlsafe: a structured id has only 32 random bits. \
          Sites of unknown id type are migrated by hand. Silence one line with \
-         `# uuid-migrate: ignore[reason]`."
+         `# uuid-migrate: ignore[reason]` or `# noqa: {code}`, a set of files with \
+         `per-file-ignores`.",
+        code = rule.kind.code(),
     );
     let markdown = format!(
         "Replace the site with `{call}(\"<prefix>\")` (the prefix comes from the f-string or the \
@@ -122,11 +160,14 @@ fn rule(rule: &Rule, config: &Config) -> Value {
          - **Secrets** (tokens, nonces, passwords) keep `uuid4` or move to \
          `secrets.token_urlsafe`: a structured id has only 32 random bits.\n\
          - Sites of **unknown** id type are migrated by hand.\n\
-         - Silence one line with `# uuid-migrate: ignore[reason]`."
+         - Silence one line with `# uuid-migrate: ignore[reason]` or `# noqa: {code}`, a set \
+         of files with `per-file-ignores` in the configuration.",
+        code = rule.kind.code(),
     );
     json!({
-        "id": rule.id,
+        "id": rule.kind.code(),
         "name": rule.name,
+        "helpUri": format!("{INFORMATION_URI}#{}", rule.kind.code().to_ascii_lowercase()),
         "shortDescription": {"text": rule.short},
         "fullDescription": {"text": rule.full},
         "help": {"text": help, "markdown": markdown},
@@ -149,7 +190,7 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
         _ => "error",
     };
     let mut value = json!({
-        "ruleId": RULES[index].id,
+        "ruleId": site.kind.code(),
         "ruleIndex": index,
         "level": level,
         "message": {"text": format!("{} {}", describe(site), action(site))},
@@ -197,10 +238,19 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
             BaselineStatus::Baselined => "unchanged",
         });
     }
-    if let Some(reason) = &site.suppressed {
-        let mut suppression = json!({"kind": "inSource", "status": "accepted"});
-        if let Some(reason) = reason {
-            suppression["justification"] = json!(reason);
+    if let Some(suppressed) = &site.suppressed {
+        let kind = if suppressed.in_source() {
+            "inSource"
+        } else {
+            "external"
+        };
+        let mut suppression = json!({"kind": kind, "status": "accepted"});
+        let justification = match suppressed {
+            Suppression::Comment { reason } => reason.clone(),
+            other => Some(other.to_string()),
+        };
+        if let Some(justification) = justification {
+            suppression["justification"] = json!(justification);
         }
         value["suppressions"] = json!([suppression]);
     }

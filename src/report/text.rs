@@ -44,12 +44,14 @@ pub struct TextOptions {
     pub explain: bool,
     pub show_suppressed: bool,
     pub show_baselined: bool,
+    /// `--quiet`: only the frames of the sites that fail the run, no summary.
+    pub violations_only: bool,
 }
 
 pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> String {
     use rayon::prelude::*;
     let mut out = String::new();
-    if !options.statistics_only {
+    if !options.statistics_only || options.violations_only {
         // Frames are formatted in parallel, in chunks, and joined in order.
         let frames: Vec<String> = report
             .sites
@@ -57,14 +59,17 @@ pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> St
             .map(|chunk| {
                 let mut frames = String::new();
                 for reported in chunk {
-                    if reported.site.is_suppressed() && !options.show_suppressed {
+                    let suppressed = reported.site.is_suppressed();
+                    let baselined = reported.baseline == Some(BaselineStatus::Baselined);
+                    if options.violations_only && (suppressed || baselined) {
+                        continue;
+                    }
+                    if suppressed && !options.show_suppressed {
                         continue;
                     }
                     // With a baseline, the frames are the new sites: thousands of baselined
                     // ones would bury them (they are counted in the summary).
-                    if reported.baseline == Some(BaselineStatus::Baselined)
-                        && !options.show_baselined
-                    {
+                    if baselined && !options.show_baselined {
                         continue;
                     }
                     site_frame(&mut frames, reported, options.explain, palette);
@@ -77,7 +82,9 @@ pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> St
             out.push_str(frame);
         }
     }
-    summary(&mut out, report, palette);
+    if !options.violations_only {
+        summary(&mut out, report, palette);
+    }
     out
 }
 
@@ -119,7 +126,14 @@ fn site_frame(out: &mut String, reported: &ReportedSite<'_>, explain: bool, p: P
         .as_deref()
         .map(|n| format!(" `{n}`"))
         .unwrap_or_default();
-    let _ = writeln!(out, "{}: {}{}", p.bold(&location), tags.join(" "), name);
+    let _ = writeln!(
+        out,
+        "{}: {} {}{}",
+        p.bold(&location),
+        p.bold(site.kind.code()),
+        tags.join(" "),
+        name
+    );
 
     let number = site.start.line.to_string();
     let gutter = " ".repeat(number.len());
