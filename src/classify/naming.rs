@@ -78,11 +78,15 @@ pub(super) fn climb<'t>(
                         name: keyword.to_owned(),
                         source: NameSource::Keyword,
                     });
-                    if let Some(callee) = p
-                        .of(parent)
-                        .and_then(|args| p.of(args))
-                        .and_then(|c| callee_name(c, src))
-                    {
+                    let call = p.of(parent).and_then(|args| p.of(args));
+                    if let Some(callee) = call.and_then(|c| callee_name(c, src)).map(|callee| {
+                        // `super().__init__(id=...)` constructs the enclosing class.
+                        if callee.starts_with("super()") {
+                            enclosing_class_name(p, parent, src).unwrap_or(callee)
+                        } else {
+                            callee
+                        }
+                    }) {
                         evidence.push(Evidence {
                             name: callee,
                             source: NameSource::Container,
@@ -99,6 +103,25 @@ pub(super) fn climb<'t>(
                     break;
                 };
                 if callee == "str" {
+                    node = call;
+                    continue;
+                }
+                // `d.get("request_id", uuid4())`, `getattr(o, "run_id", ...)`,
+                // `setattr(o, SESSION_KEY, ...)`: the key the value is the default of names it.
+                if let Some(lookup) = lookup_key(parent, node, &callee, src) {
+                    evidence.push(Evidence {
+                        name: lookup.key,
+                        source: NameSource::LookupKey,
+                    });
+                    if let Some(holder) = lookup.holder {
+                        evidence.push(Evidence {
+                            name: holder,
+                            source: NameSource::Container,
+                        });
+                    }
+                    if lookup.stores {
+                        break;
+                    }
                     node = call;
                     continue;
                 }
@@ -144,6 +167,18 @@ pub(super) fn climb<'t>(
                         ctx.annotated_str_field = true;
                     }
                     evidence.push(Evidence { name, source });
+                    // `run.id = ...`, `user_dict["id"] = ...`: the object holding the id.
+                    if let Some(holder) = parent
+                        .field("left")
+                        .and_then(|l| l.field("object").or_else(|| l.field("value")))
+                        .and_then(|o| operand_name(o, src))
+                        .filter(|o| !matches!(o.as_str(), "self" | "cls"))
+                    {
+                        evidence.push(Evidence {
+                            name: holder,
+                            source: NameSource::Container,
+                        });
+                    }
                     // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
                     let on_self = parent
                         .field("left")
@@ -203,6 +238,56 @@ pub(super) fn climb<'t>(
         }
         up = p.of(n);
     }
+}
+
+/// The key a value is looked up or stored under: `d.get("k", <value>)`, `getattr(o, "k", <value>)`,
+/// `setattr(o, "k", <value>)` (`stores`), and the object holding it.
+pub(super) struct Lookup {
+    pub(super) key: String,
+    pub(super) holder: Option<String>,
+    pub(super) stores: bool,
+}
+
+pub(super) fn lookup_key(
+    args: Node<'_>,
+    value: Node<'_>,
+    callee: &str,
+    src: &[u8],
+) -> Option<Lookup> {
+    let method = callee.rsplit('.').next().unwrap_or(callee);
+    let (key_at, value_at, stores) = match method {
+        "get" | "setdefault" | "pop" if callee.contains('.') => (0, 1, false),
+        "getattr" if callee == method => (1, 2, false),
+        "setattr" if callee == method => (1, 2, true),
+        _ => return None,
+    };
+    // At most three arguments are looked at, whatever the call holds.
+    let mut cursor = args.walk();
+    let first: Vec<Node<'_>> = args
+        .named_children(&mut cursor)
+        .filter(|c| c.kind_str() != "comment")
+        .take(3)
+        .collect();
+    if first.get(value_at).map(|n| n.id()) != Some(value.id()) {
+        return None;
+    }
+    let key_node = first.get(key_at)?;
+    let key = plain_string(*key_node, src).or_else(|| {
+        // `setattr(o, SESSION_KEY, ...)`: a constant's name says what it holds.
+        (key_node.kind_str() == "identifier").then(|| node_text(*key_node, src).to_owned())
+    })?;
+    let holder = if key_at == 1 {
+        first.first().and_then(|o| operand_name(*o, src))
+    } else {
+        callee
+            .rsplit_once('.')
+            .map(|(object, _)| object.rsplit('.').next().unwrap_or(object).to_owned())
+    };
+    Some(Lookup {
+        key,
+        holder,
+        stores,
+    })
 }
 
 /// Names like `ThreadID`, `RunId`, `ensure_user_id` wrap an id value.
@@ -284,6 +369,19 @@ pub(super) fn enclosing_function_name<'t>(
             "lambda" | "class_definition" => return None,
             _ => current = p.of(n),
         }
+    }
+    None
+}
+
+/// The nearest enclosing function's name (the class is evidence only for `self.x` and class
+/// fields, which `climb` records).
+pub(super) fn enclosing_function<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
+    let mut current = p.of(node);
+    while let Some(n) = current {
+        if n.kind_str() == "function_definition" {
+            return n.field("name").map(|name| node_text(name, src).to_owned());
+        }
+        current = p.of(n);
     }
     None
 }
@@ -401,10 +499,12 @@ pub(super) fn priority(source: NameSource) -> u8 {
         | NameSource::DictKey
         | NameSource::AnnotatedField
         | NameSource::ReturningFunction => 0,
+        NameSource::LookupKey => 0,
         NameSource::Container => 1,
         NameSource::Wrapper => 2,
         NameSource::OrFallback => 3,
         NameSource::FstringPrefix | NameSource::ConcatPrefix => 4,
-        NameSource::FollowedVariable => 5,
+        NameSource::EnclosingScope => 5,
+        NameSource::FollowedVariable => 6,
     }
 }
