@@ -121,10 +121,8 @@ pub const DEFAULT_NOISE_WORDS: [&str; 15] = [
     "part", "short", "new", "u",
 ];
 /// Generic nouns that say what holds an id, not whose id it is: `session_handle_id` is a session.
-pub const DEFAULT_GENERIC_WORDS: [&str; 12] = [
-    "handle", "holder", "ref", "reference", "key", "pk", "identifier", "obj", "object", "instance",
-    "record", "entry",
-];
+pub const DEFAULT_GENERIC_WORDS: [&str; 7] =
+    ["handle", "holder", "ref", "reference", "key", "pk", "identifier"];
 /// Things that are not ids: `user_email` is not a user, `thread_name` not a thread.
 pub const DEFAULT_NOT_ID_WORDS: [&str; 20] = [
     "email", "mail", "path", "file", "filename", "dir", "directory", "folder", "url", "uri",

@@ -198,7 +198,7 @@ impl NameSource {
             NameSource::LookupKey => {
                 "key or attribute of the lookup it is the default of (`d.get(\"k\", ...)`, `setattr`)"
             }
-            NameSource::EnclosingScope => "enclosing function",
+            NameSource::EnclosingScope => "enclosing factory function",
             NameSource::FollowedVariable => "statement that consumes the local variable",
         }
     }

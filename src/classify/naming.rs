@@ -9,6 +9,7 @@ use crate::sites::{FoundSite, ScopeKind, scope_of};
 use crate::syntax::{NodeExt, Parents, is_field, node_text};
 use crate::util::words::split_words;
 
+use super::id_type::FACTORY_VERBS;
 use super::value::{fstring_context, plain_string};
 
 /// A candidate name and where it came from, in order of preference.
@@ -57,10 +58,18 @@ pub(super) fn climb<'t>(
                 } else {
                     "right"
                 };
-                if let Some(name) = parent.field(other).and_then(|o| operand_name(o, src)) {
+                let operand = parent.field(other);
+                if let Some(name) = operand.and_then(|o| operand_name(o, src)) {
                     evidence.push(Evidence {
                         name,
                         source: NameSource::OrFallback,
+                    });
+                }
+                // `message.get("id") or ...`: the object the fallback's id is read from.
+                if let Some(holder) = operand.and_then(|o| operand_holder(o, src)) {
+                    evidence.push(Evidence {
+                        name: holder,
+                        source: NameSource::Container,
                     });
                 }
             }
@@ -355,6 +364,25 @@ pub(super) fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
     }
 }
 
+/// The object an `or` operand reads from: `message` in `message.get("id")`, `message["id"]`,
+/// `message.id`.
+pub(super) fn operand_holder(node: Node<'_>, src: &[u8]) -> Option<String> {
+    let object = match node.kind_str() {
+        "attribute" => node.field("object")?,
+        "subscript" => node.field("value")?,
+        "call" => {
+            let function = node.field("function").filter(|f| f.kind_str() == "attribute")?;
+            let method = function.field("attribute").map(|a| node_text(a, src));
+            if !matches!(method, Some("get" | "pop" | "setdefault")) {
+                return None;
+            }
+            function.field("object")?
+        }
+        _ => return None,
+    };
+    operand_name(object, src).filter(|o| !matches!(o.as_str(), "self" | "cls"))
+}
+
 pub(super) fn enclosing_function_name<'t>(
     p: &Parents<'t>,
     node: Node<'t>,
@@ -373,13 +401,18 @@ pub(super) fn enclosing_function_name<'t>(
     None
 }
 
-/// The nearest enclosing function's name (the class is evidence only for `self.x` and class
-/// fields, which `climb` records).
-pub(super) fn enclosing_function<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
+/// The nearest enclosing function's name when it is a factory (`create_user`, `make_session`):
+/// what it makes names the ids made inside it. Other functions (`test_tool_handle`,
+/// `handle_success`) say what they do, not whose id it is; the class is evidence only for
+/// `self.x` and class fields, which `climb` records.
+pub(super) fn enclosing_factory<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
     let mut current = p.of(node);
     while let Some(n) = current {
         if n.kind_str() == "function_definition" {
-            return n.field("name").map(|name| node_text(name, src).to_owned());
+            let name = node_text(n.field("name")?, src);
+            let words = split_words(name);
+            return (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str()))
+                .then(|| name.to_owned());
         }
         current = p.of(n);
     }
