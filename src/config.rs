@@ -121,12 +121,36 @@ pub const DEFAULT_NOISE_WORDS: [&str; 15] = [
     "part", "short", "new", "u",
 ];
 /// Generic nouns that say what holds an id, not whose id it is: `session_handle_id` is a session.
-pub const DEFAULT_GENERIC_WORDS: [&str; 7] =
-    ["handle", "holder", "ref", "reference", "key", "pk", "identifier"];
+pub const DEFAULT_GENERIC_WORDS: [&str; 7] = [
+    "handle",
+    "holder",
+    "ref",
+    "reference",
+    "key",
+    "pk",
+    "identifier",
+];
 /// Things that are not ids: `user_email` is not a user, `thread_name` not a thread.
 pub const DEFAULT_NOT_ID_WORDS: [&str; 20] = [
-    "email", "mail", "path", "file", "filename", "dir", "directory", "folder", "url", "uri",
-    "link", "title", "text", "name", "label", "description", "tag", "version", "revision",
+    "email",
+    "mail",
+    "path",
+    "file",
+    "filename",
+    "dir",
+    "directory",
+    "folder",
+    "url",
+    "uri",
+    "link",
+    "title",
+    "text",
+    "name",
+    "label",
+    "description",
+    "tag",
+    "version",
+    "revision",
     "content",
 ];
 pub const DEFAULT_GENERATOR_IMPORT: &str =
@@ -296,9 +320,12 @@ impl Config {
         let noise_words = raw
             .noise_words
             .unwrap_or_else(|| DEFAULT_NOISE_WORDS.iter().map(|s| s.to_string()).collect());
-        let generic_words = raw
-            .generic_words
-            .unwrap_or_else(|| DEFAULT_GENERIC_WORDS.iter().map(|s| s.to_string()).collect());
+        let generic_words = raw.generic_words.unwrap_or_else(|| {
+            DEFAULT_GENERIC_WORDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        });
         let not_id_words = raw
             .not_id_words
             .unwrap_or_else(|| DEFAULT_NOT_ID_WORDS.iter().map(|s| s.to_string()).collect());

@@ -295,13 +295,22 @@ impl fmt::Display for Reason {
             }
             Reason::NoTypeWord { head: None } => write!(f, "no word maps to an id type"),
             Reason::GenericWord { word } => {
-                write!(f, "`{word}` is a generic noun: handed over to the word before it")
+                write!(
+                    f,
+                    "`{word}` is a generic noun: handed over to the word before it"
+                )
             }
             Reason::Preposition { word } => {
-                write!(f, "`{word}` is a preposition: the words before it name the id")
+                write!(
+                    f,
+                    "`{word}` is a preposition: the words before it name the id"
+                )
             }
             Reason::NotAnId { word } => {
-                write!(f, "head word `{word}` names something that is not an id: unknown")
+                write!(
+                    f,
+                    "head word `{word}` names something that is not an id: unknown"
+                )
             }
             Reason::NoName => write!(f, "no name found for the value"),
             Reason::Shape { shape, detail } => write!(f, "shape {}: {detail}", shape.as_str()),

@@ -65,9 +65,8 @@ pub(super) fn judge(
             .unwrap_or(Verdict::Noise);
     }
     // `run_with_snapshot_id`: the words before the preposition name the id.
-    let is_content = |w: &&String| {
-        !PREPOSITIONS.contains(&w.as_str()) && !config.generic_words.contains(w)
-    };
+    let is_content =
+        |w: &&String| !PREPOSITIONS.contains(&w.as_str()) && !config.generic_words.contains(w);
     if let Some(at) = meaningful
         .iter()
         .position(|w| PREPOSITIONS.contains(&w.as_str()))
@@ -111,10 +110,7 @@ pub(super) fn decide_type(
     while i < queue.len() {
         let e = queue[i].clone();
         i += 1;
-        let container = matches!(
-            e.source,
-            NameSource::Container | NameSource::EnclosingScope
-        );
+        let container = matches!(e.source, NameSource::Container | NameSource::EnclosingScope);
         if container && name.is_none() {
             continue;
         }

@@ -371,7 +371,9 @@ pub(super) fn operand_holder(node: Node<'_>, src: &[u8]) -> Option<String> {
         "attribute" => node.field("object")?,
         "subscript" => node.field("value")?,
         "call" => {
-            let function = node.field("function").filter(|f| f.kind_str() == "attribute")?;
+            let function = node
+                .field("function")
+                .filter(|f| f.kind_str() == "attribute")?;
             let method = function.field("attribute").map(|a| node_text(a, src));
             if !matches!(method, Some("get" | "pop" | "setdefault")) {
                 return None;
