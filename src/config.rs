@@ -39,6 +39,8 @@ struct RawConfig {
     parse_timeout_ms: Option<u64>,
     type_words: Option<BTreeMap<String, IdType>>,
     noise_words: Option<Vec<String>>,
+    generic_words: Option<Vec<String>>,
+    not_id_words: Option<Vec<String>>,
     abbreviations: Option<BTreeMap<String, String>>,
     generator: Option<RawGenerator>,
     phases: Option<Vec<RawPhaseRule>>,
@@ -128,6 +130,11 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     pub type_words: HashMap<String, IdType>,
     pub noise_words: Vec<String>,
+    /// Generic nouns (`handle`, `ref`, `key`): a head word that hands over to the word before it.
+    pub generic_words: Vec<String>,
+    /// Words naming something that is not an id (`email`, `path`, `url`): as a head word they
+    /// end the search with `unknown`.
+    pub not_id_words: Vec<String>,
     pub abbreviations: HashMap<String, String>,
     pub generator_import: String,
     pub generator_call: String,
@@ -145,6 +152,39 @@ pub const DEFAULT_TEST_PATHS: [&str; 5] = [
 pub const DEFAULT_NOISE_WORDS: [&str; 15] = [
     "id", "ids", "uuid", "guid", "uid", "unique", "random", "suffix", "str", "hex", "value",
     "part", "short", "new", "u",
+];
+/// Generic nouns that say what holds an id, not whose id it is: `session_handle_id` is a session.
+pub const DEFAULT_GENERIC_WORDS: [&str; 7] = [
+    "handle",
+    "holder",
+    "ref",
+    "reference",
+    "key",
+    "pk",
+    "identifier",
+];
+/// Things that are not ids: `user_email` is not a user, `thread_name` not a thread.
+pub const DEFAULT_NOT_ID_WORDS: [&str; 20] = [
+    "email",
+    "mail",
+    "path",
+    "file",
+    "filename",
+    "dir",
+    "directory",
+    "folder",
+    "url",
+    "uri",
+    "link",
+    "title",
+    "text",
+    "name",
+    "label",
+    "description",
+    "tag",
+    "version",
+    "revision",
+    "content",
 ];
 pub const DEFAULT_GENERATOR_IMPORT: &str =
     "from shared.id_generation.unified_id_generator import UnifiedIdGenerator";
@@ -173,6 +213,11 @@ const DEFAULT_TYPE_WORDS: &[(&str, IdType)] = &[
     ("execution", IdType::Execution),
     ("exec", IdType::Execution),
     ("workflow", IdType::Execution),
+    ("job", IdType::Execution),
+    ("task", IdType::Execution),
+    ("pipeline", IdType::Execution),
+    ("operation", IdType::Execution),
+    ("flow", IdType::Execution),
     ("thread", IdType::Thread),
     ("user", IdType::User),
     ("username", IdType::User),
@@ -317,6 +362,15 @@ impl Config {
         let noise_words = raw
             .noise_words
             .unwrap_or_else(|| DEFAULT_NOISE_WORDS.iter().map(|s| s.to_string()).collect());
+        let generic_words = raw.generic_words.unwrap_or_else(|| {
+            DEFAULT_GENERIC_WORDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        });
+        let not_id_words = raw
+            .not_id_words
+            .unwrap_or_else(|| DEFAULT_NOT_ID_WORDS.iter().map(|s| s.to_string()).collect());
         let mut abbreviations: HashMap<String, String> = DEFAULT_ABBREVIATIONS
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -388,6 +442,8 @@ impl Config {
             parse_timeout_ms: raw.parse_timeout_ms.unwrap_or(5_000),
             type_words,
             noise_words,
+            generic_words,
+            not_id_words,
             abbreviations,
             generator_import,
             generator_call,

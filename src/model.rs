@@ -238,6 +238,8 @@ pub enum NameSource {
     ConcatPrefix,
     Wrapper,
     Container,
+    LookupKey,
+    EnclosingScope,
     FollowedVariable,
 }
 
@@ -256,6 +258,10 @@ impl NameSource {
             NameSource::ConcatPrefix => "literal prefix of the `+` concatenation",
             NameSource::Wrapper => "wrapping call",
             NameSource::Container => "call or container the `id` goes into",
+            NameSource::LookupKey => {
+                "key or attribute of the lookup it is the default of (`d.get(\"k\", ...)`, `setattr`)"
+            }
+            NameSource::EnclosingScope => "enclosing factory function",
             NameSource::FollowedVariable => "statement that consumes the local variable",
         }
     }
@@ -280,6 +286,18 @@ pub enum Reason {
     },
     NoTypeWord {
         head: Option<String>,
+    },
+    /// A generic head word (`handle`) handed over to the word before it.
+    GenericWord {
+        word: String,
+    },
+    /// A preposition (`run_with_snapshot_id`): the words before it name the id.
+    Preposition {
+        word: String,
+    },
+    /// A head word naming something that is not an id (`user_email`).
+    NotAnId {
+        word: String,
     },
     NoName,
     Shape {
@@ -337,6 +355,24 @@ impl fmt::Display for Reason {
                 write!(f, "head word `{head}` maps to no id type")
             }
             Reason::NoTypeWord { head: None } => write!(f, "no word maps to an id type"),
+            Reason::GenericWord { word } => {
+                write!(
+                    f,
+                    "`{word}` is a generic noun: handed over to the word before it"
+                )
+            }
+            Reason::Preposition { word } => {
+                write!(
+                    f,
+                    "`{word}` is a preposition: the words before it name the id"
+                )
+            }
+            Reason::NotAnId { word } => {
+                write!(
+                    f,
+                    "head word `{word}` names something that is not an id: unknown"
+                )
+            }
             Reason::NoName => write!(f, "no name found for the value"),
             Reason::Shape { shape, detail } => write!(f, "shape {}: {detail}", shape.as_str()),
             Reason::RiskExceptHandler => {

@@ -12,11 +12,24 @@ use super::naming::*;
 pub(super) enum Verdict {
     Secret(String),
     Typed(String, IdType),
+    /// The head word maps to no id type: the name is not an id we know.
     Untyped(String),
+    /// The head word names something that is not an id (`user_email`).
+    NotAnId(String),
+    /// Only noise and generic words (`random_suffix`, `key`, `pk`): the name says nothing.
     Noise,
 }
 
-pub(super) fn judge(words: &[String], source: NameSource, config: &Config) -> Verdict {
+/// Words that end a name's head: `run_with_snapshot_id` is a run, `name_of_user` a name.
+const PREPOSITIONS: [&str; 3] = ["with", "of", "for"];
+
+/// Judges a name's words; `steps` records each word handed over on the way to the verdict.
+pub(super) fn judge(
+    words: &[String],
+    source: NameSource,
+    config: &Config,
+    steps: &mut Vec<Reason>,
+) -> Verdict {
     for (i, word) in words.iter().enumerate() {
         let mut candidates = vec![word.clone()];
         if let Some(next) = words.get(i + 1) {
@@ -34,15 +47,12 @@ pub(super) fn judge(words: &[String], source: NameSource, config: &Config) -> Ve
     {
         return Verdict::Secret("state".to_owned());
     }
-    let meaningful: Vec<&String> = words
+    let mut meaningful: Vec<&String> = words
         .iter()
         .filter(|w| !config.noise_words.contains(w))
         .collect();
-    if meaningful.is_empty() {
-        return Verdict::Noise;
-    }
-    if source == NameSource::Container {
-        // A container (`thread_repository.create`) names its type anywhere, not only last.
+    if matches!(source, NameSource::Container | NameSource::EnclosingScope) {
+        // A container (`thread_repository.create`, `create_user`) names its type anywhere.
         return meaningful
             .iter()
             .rev()
@@ -54,11 +64,35 @@ pub(super) fn judge(words: &[String], source: NameSource, config: &Config) -> Ve
             })
             .unwrap_or(Verdict::Noise);
     }
-    let head = meaningful.last().expect("not empty");
-    match config.type_words.get(head.as_str()) {
-        Some(t) => Verdict::Typed(head.to_string(), *t),
-        None => Verdict::Untyped(head.to_string()),
+    // `run_with_snapshot_id`: the words before the preposition name the id.
+    let is_content =
+        |w: &&String| !PREPOSITIONS.contains(&w.as_str()) && !config.generic_words.contains(w);
+    if let Some(at) = meaningful
+        .iter()
+        .position(|w| PREPOSITIONS.contains(&w.as_str()))
+        .filter(|&at| meaningful[..at].iter().any(is_content))
+    {
+        steps.push(Reason::Preposition {
+            word: meaningful[at].clone(),
+        });
+        meaningful.truncate(at);
     }
+    for word in meaningful.iter().rev() {
+        if let Some(t) = config.type_words.get(word.as_str()) {
+            return Verdict::Typed(word.to_string(), *t);
+        }
+        if config.not_id_words.contains(word) {
+            return Verdict::NotAnId(word.to_string());
+        }
+        if config.generic_words.contains(word) || PREPOSITIONS.contains(&word.as_str()) {
+            steps.push(Reason::GenericWord {
+                word: word.to_string(),
+            });
+            continue;
+        }
+        return Verdict::Untyped(word.to_string());
+    }
+    Verdict::Noise
 }
 
 /// Picks the name, id type and rewrite stem from the evidence, in order of preference.
@@ -76,18 +110,22 @@ pub(super) fn decide_type(
     while i < queue.len() {
         let e = queue[i].clone();
         i += 1;
-        if e.source == NameSource::Container && name.is_none() {
+        let container = matches!(e.source, NameSource::Container | NameSource::EnclosingScope);
+        if container && name.is_none() {
             continue;
         }
         let words = split_words(&e.name);
-        if name.is_none() && e.source != NameSource::Container {
+        if name.is_none() && !container {
             name = Some(e.name.clone());
         }
         reasons.push(Reason::Name {
             name: e.name.clone(),
             source: e.source,
         });
-        match judge(&words, e.source, config) {
+        let mut steps = Vec::new();
+        let verdict = judge(&words, e.source, config, &mut steps);
+        reasons.append(&mut steps);
+        match verdict {
             Verdict::Secret(word) => {
                 reasons.push(Reason::SecretWord { word });
                 return (name, IdType::Secret, None);
@@ -97,7 +135,7 @@ pub(super) fn decide_type(
                     word: word.clone(),
                     id_type,
                 });
-                let stem = if e.source == NameSource::Container {
+                let stem = if container {
                     abbreviate(&[word], config)
                 } else {
                     stem_of(&words, config)
@@ -106,6 +144,10 @@ pub(super) fn decide_type(
             }
             Verdict::Untyped(head) => {
                 reasons.push(Reason::NoTypeWord { head: Some(head) });
+                return (name, IdType::Unknown, None);
+            }
+            Verdict::NotAnId(word) => {
+                reasons.push(Reason::NotAnId { word });
                 return (name, IdType::Unknown, None);
             }
             Verdict::Noise => {

@@ -17,7 +17,7 @@ use crate::model::{Area, Binding, Classification, IdType, NameSource, Reason, Sh
 use crate::sites::FoundSite;
 use crate::syntax::Parents;
 use id_type::decide_type;
-use naming::{Context, Evidence, climb, priority};
+use naming::{Context, Evidence, climb, enclosing_factory, priority};
 use risk::{decide_phase, decide_risk};
 use value::{shape_detail, value_of};
 
@@ -62,6 +62,13 @@ pub fn classify<'t>(
         evidence.push(Evidence {
             name: prefix.clone(),
             source: NameSource::ConcatPrefix,
+        });
+    }
+    // The enclosing factory's name, when nothing nearer says what the id is (`create_user`).
+    if let Some(function) = enclosing_factory(p, outer, src) {
+        evidence.push(Evidence {
+            name: function,
+            source: NameSource::EnclosingScope,
         });
     }
     evidence.sort_by_key(|e| priority(e.source));

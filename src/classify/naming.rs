@@ -9,6 +9,7 @@ use crate::sites::{FoundSite, ScopeKind, scope_of};
 use crate::syntax::{NodeExt, Parents, is_field, node_text};
 use crate::util::words::split_words;
 
+use super::id_type::FACTORY_VERBS;
 use super::value::{fstring_context, plain_string};
 
 /// A candidate name and where it came from, in order of preference.
@@ -57,10 +58,18 @@ pub(super) fn climb<'t>(
                 } else {
                     "right"
                 };
-                if let Some(name) = parent.field(other).and_then(|o| operand_name(o, src)) {
+                let operand = parent.field(other);
+                if let Some(name) = operand.and_then(|o| operand_name(o, src)) {
                     evidence.push(Evidence {
                         name,
                         source: NameSource::OrFallback,
+                    });
+                }
+                // `message.get("id") or ...`: the object the fallback's id is read from.
+                if let Some(holder) = operand.and_then(|o| operand_holder(o, src)) {
+                    evidence.push(Evidence {
+                        name: holder,
+                        source: NameSource::Container,
                     });
                 }
             }
@@ -78,11 +87,15 @@ pub(super) fn climb<'t>(
                         name: keyword.to_owned(),
                         source: NameSource::Keyword,
                     });
-                    if let Some(callee) = p
-                        .of(parent)
-                        .and_then(|args| p.of(args))
-                        .and_then(|c| callee_name(c, src))
-                    {
+                    let call = p.of(parent).and_then(|args| p.of(args));
+                    if let Some(callee) = call.and_then(|c| callee_name(c, src)).map(|callee| {
+                        // `super().__init__(id=...)` constructs the enclosing class.
+                        if callee.starts_with("super()") {
+                            enclosing_class_name(p, parent, src).unwrap_or(callee)
+                        } else {
+                            callee
+                        }
+                    }) {
                         evidence.push(Evidence {
                             name: callee,
                             source: NameSource::Container,
@@ -99,6 +112,25 @@ pub(super) fn climb<'t>(
                     break;
                 };
                 if callee == "str" {
+                    node = call;
+                    continue;
+                }
+                // `d.get("request_id", uuid4())`, `getattr(o, "run_id", ...)`,
+                // `setattr(o, SESSION_KEY, ...)`: the key the value is the default of names it.
+                if let Some(lookup) = lookup_key(parent, node, &callee, src) {
+                    evidence.push(Evidence {
+                        name: lookup.key,
+                        source: NameSource::LookupKey,
+                    });
+                    if let Some(holder) = lookup.holder {
+                        evidence.push(Evidence {
+                            name: holder,
+                            source: NameSource::Container,
+                        });
+                    }
+                    if lookup.stores {
+                        break;
+                    }
                     node = call;
                     continue;
                 }
@@ -144,6 +176,18 @@ pub(super) fn climb<'t>(
                         ctx.annotated_str_field = true;
                     }
                     evidence.push(Evidence { name, source });
+                    // `run.id = ...`, `user_dict["id"] = ...`: the object holding the id.
+                    if let Some(holder) = parent
+                        .field("left")
+                        .and_then(|l| l.field("object").or_else(|| l.field("value")))
+                        .and_then(|o| operand_name(o, src))
+                        .filter(|o| !matches!(o.as_str(), "self" | "cls"))
+                    {
+                        evidence.push(Evidence {
+                            name: holder,
+                            source: NameSource::Container,
+                        });
+                    }
                     // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
                     let on_self = parent
                         .field("left")
@@ -203,6 +247,56 @@ pub(super) fn climb<'t>(
         }
         up = p.of(n);
     }
+}
+
+/// The key a value is looked up or stored under: `d.get("k", <value>)`, `getattr(o, "k", <value>)`,
+/// `setattr(o, "k", <value>)` (`stores`), and the object holding it.
+pub(super) struct Lookup {
+    pub(super) key: String,
+    pub(super) holder: Option<String>,
+    pub(super) stores: bool,
+}
+
+pub(super) fn lookup_key(
+    args: Node<'_>,
+    value: Node<'_>,
+    callee: &str,
+    src: &[u8],
+) -> Option<Lookup> {
+    let method = callee.rsplit('.').next().unwrap_or(callee);
+    let (key_at, value_at, stores) = match method {
+        "get" | "setdefault" | "pop" if callee.contains('.') => (0, 1, false),
+        "getattr" if callee == method => (1, 2, false),
+        "setattr" if callee == method => (1, 2, true),
+        _ => return None,
+    };
+    // At most three arguments are looked at, whatever the call holds.
+    let mut cursor = args.walk();
+    let first: Vec<Node<'_>> = args
+        .named_children(&mut cursor)
+        .filter(|c| c.kind_str() != "comment")
+        .take(3)
+        .collect();
+    if first.get(value_at).map(|n| n.id()) != Some(value.id()) {
+        return None;
+    }
+    let key_node = first.get(key_at)?;
+    let key = plain_string(*key_node, src).or_else(|| {
+        // `setattr(o, SESSION_KEY, ...)`: a constant's name says what it holds.
+        (key_node.kind_str() == "identifier").then(|| node_text(*key_node, src).to_owned())
+    })?;
+    let holder = if key_at == 1 {
+        first.first().and_then(|o| operand_name(*o, src))
+    } else {
+        callee
+            .rsplit_once('.')
+            .map(|(object, _)| object.rsplit('.').next().unwrap_or(object).to_owned())
+    };
+    Some(Lookup {
+        key,
+        holder,
+        stores,
+    })
 }
 
 /// Names like `ThreadID`, `RunId`, `ensure_user_id` wrap an id value.
@@ -270,6 +364,27 @@ pub(super) fn operand_name(node: Node<'_>, src: &[u8]) -> Option<String> {
     }
 }
 
+/// The object an `or` operand reads from: `message` in `message.get("id")`, `message["id"]`,
+/// `message.id`.
+pub(super) fn operand_holder(node: Node<'_>, src: &[u8]) -> Option<String> {
+    let object = match node.kind_str() {
+        "attribute" => node.field("object")?,
+        "subscript" => node.field("value")?,
+        "call" => {
+            let function = node
+                .field("function")
+                .filter(|f| f.kind_str() == "attribute")?;
+            let method = function.field("attribute").map(|a| node_text(a, src));
+            if !matches!(method, Some("get" | "pop" | "setdefault")) {
+                return None;
+            }
+            function.field("object")?
+        }
+        _ => return None,
+    };
+    operand_name(object, src).filter(|o| !matches!(o.as_str(), "self" | "cls"))
+}
+
 pub(super) fn enclosing_function_name<'t>(
     p: &Parents<'t>,
     node: Node<'t>,
@@ -284,6 +399,24 @@ pub(super) fn enclosing_function_name<'t>(
             "lambda" | "class_definition" => return None,
             _ => current = p.of(n),
         }
+    }
+    None
+}
+
+/// The nearest enclosing function's name when it is a factory (`create_user`, `make_session`):
+/// what it makes names the ids made inside it. Other functions (`test_tool_handle`,
+/// `handle_success`) say what they do, not whose id it is; the class is evidence only for
+/// `self.x` and class fields, which `climb` records.
+pub(super) fn enclosing_factory<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
+    let mut current = p.of(node);
+    while let Some(n) = current {
+        if n.kind_str() == "function_definition" {
+            let name = node_text(n.field("name")?, src);
+            let words = split_words(name);
+            return (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str()))
+                .then(|| name.to_owned());
+        }
+        current = p.of(n);
     }
     None
 }
@@ -401,10 +534,12 @@ pub(super) fn priority(source: NameSource) -> u8 {
         | NameSource::DictKey
         | NameSource::AnnotatedField
         | NameSource::ReturningFunction => 0,
+        NameSource::LookupKey => 0,
         NameSource::Container => 1,
         NameSource::Wrapper => 2,
         NameSource::OrFallback => 3,
         NameSource::FstringPrefix | NameSource::ConcatPrefix => 4,
-        NameSource::FollowedVariable => 5,
+        NameSource::EnclosingScope => 5,
+        NameSource::FollowedVariable => 6,
     }
 }

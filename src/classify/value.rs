@@ -77,7 +77,7 @@ pub(super) fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                         None => break,
                     }
                 }
-                "argument_list" if shape == Shape::Object => {
+                "argument_list" => {
                     let call = p.of(parent).filter(|c| c.kind_str() == "call");
                     let is_str = call
                         .and_then(|c| c.field("function"))
@@ -94,7 +94,10 @@ pub(super) fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                             == 1
                     };
                     if single {
-                        shape = Shape::String;
+                        // `str(uuid4().hex)` keeps the hex (or truncated) shape.
+                        if shape == Shape::Object {
+                            shape = Shape::String;
+                        }
                         node = call.expect("checked above");
                         continue;
                     }
