@@ -109,8 +109,9 @@ pub fn recover(root: &Path) -> Result<Option<Recovery>, String> {
     for entry in journal.entries {
         let target = Path::new(&entry.path);
         let current = match std::fs::symlink_metadata(target) {
-            Ok(meta) if meta.file_type().is_file() => std::fs::read(target)
-                .map_err(|e| format!("{}: cannot read: {e}", entry.display))?,
+            Ok(meta) if meta.file_type().is_file() => {
+                std::fs::read(target).map_err(|e| format!("{}: cannot read: {e}", entry.display))?
+            }
             _ => {
                 recovery.kept.push(entry.display);
                 continue;

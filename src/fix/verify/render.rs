@@ -187,7 +187,10 @@ pub fn markdown(report: &VerifyReport) -> String {
         }
     }
     if !report.applied.is_empty() {
-        let _ = writeln!(w, "\n## Applied\n\n| file | sites | batch |\n|---|---:|---:|");
+        let _ = writeln!(
+            w,
+            "\n## Applied\n\n| file | sites | batch |\n|---|---:|---:|"
+        );
         for applied in &report.applied {
             let _ = writeln!(
                 w,

@@ -69,7 +69,7 @@ impl Drop for InterruptGuard {
 }
 
 /// Whether Ctrl-C or SIGTERM arrived since the guard was installed.
-pub fn interrupted() -> bool {
+fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
@@ -140,7 +140,11 @@ pub fn run(command: &str, dir: &Path, timeout: Duration) -> Result<Finished, Hal
     let ending = loop {
         match child.try_wait().map_err(cannot)? {
             Some(status) if status.success() => break Ending::Passed,
-            Some(status) => break Ending::Failed { code: status.code() },
+            Some(status) => {
+                break Ending::Failed {
+                    code: status.code(),
+                };
+            }
             None => {}
         }
         if interrupted() {
