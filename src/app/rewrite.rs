@@ -35,7 +35,13 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
         &options,
     );
     if let Some(command) = &args.verify {
-        return verified(&args, command, run, recovered, options.unknown_prefix.is_some());
+        return verified(
+            &args,
+            command,
+            run,
+            recovered,
+            options.unknown_prefix.is_some(),
+        );
     }
     let mode = if args.write {
         summary::Mode::Write
@@ -144,7 +150,9 @@ fn verified(
     stderr.push_str(&verify::render::text(&report));
     let mut report_error = false;
     if let Some(path) = &args.report {
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let text = if is_json {
             verify::render::json(&report)
         } else {

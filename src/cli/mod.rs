@@ -154,7 +154,12 @@ pub struct RewriteArgs {
     #[arg(long, value_name = "N", requires = "verify", value_parser = clap::value_parser!(u32).range(1..))]
     pub batch_size: Option<u32>,
     /// Seconds one run of CMD may take; a timeout counts as a failure.
-    #[arg(long, value_name = "SECONDS", requires = "verify", default_value_t = 1800)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        requires = "verify",
+        default_value_t = 1800
+    )]
     pub verify_timeout: u64,
     /// Write the verify report to FILE: markdown, or JSON when FILE ends in `.json`.
     #[arg(long, value_name = "FILE", requires = "verify")]

@@ -489,6 +489,9 @@ impl Session<'_> {
     }
 }
 
+/// What testing a set of files gave: `None` when `CMD` passed.
+type Verdict = Result<Option<Failure>, Halt>;
+
 /// Finds the culprits among `files` and leaves the rest written. `test` writes a set on top of
 /// the green tree and runs `CMD`: it keeps the set when it passes and puts it back when it fails.
 /// `known` is a failure already seen with exactly `files` on top of the current green tree.
@@ -497,7 +500,7 @@ fn bisect(
     known: Option<Failure>,
     purpose: Purpose,
     culprits: &mut Vec<(usize, Failure)>,
-    test: &mut dyn FnMut(&[usize], Purpose) -> Result<Option<Failure>, Halt>,
+    test: &mut dyn FnMut(&[usize], Purpose) -> Verdict,
 ) -> Result<(), Halt> {
     if files.is_empty() {
         return Ok(());
