@@ -115,7 +115,12 @@ fn fenced(out: &mut String, text: &str) {
 /// Inline code in markdown, whatever backticks the text holds.
 fn code(text: &str) -> String {
     let ticks = "`".repeat(text.split(|c| c != '`').map(str::len).max().unwrap_or(0) + 1);
-    format!("{ticks} {text} {ticks}")
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
 /// The markdown report.
@@ -166,18 +171,17 @@ pub fn markdown(report: &VerifyReport) -> String {
         }
     }
     if !report.reverted.is_empty() {
-        let _ = writeln!(w, "\n## Reverted\n");
+        let _ = writeln!(w, "\n## Reverted");
         for reverted in &report.reverted {
             let _ = writeln!(
                 w,
-                "### {}\n\n{} in batch {}; the command {} with it:\n",
+                "\n### {}\n\n{} in batch {}; the command {} with it:\n",
                 code(&reverted.path),
                 plural(reverted.sites, "site"),
                 reverted.batch,
                 reverted.failure.ending.describe()
             );
             fenced(w, &reverted.failure.output_tail);
-            let _ = writeln!(w);
         }
     }
     if !report.refused.is_empty() {
@@ -223,7 +227,8 @@ mod tests {
 
     #[test]
     fn inline_code_survives_backticks() {
-        assert_eq!(code("a"), "` a `");
+        assert_eq!(code("a"), "`a`");
         assert_eq!(code("echo `x`"), "`` echo `x` ``");
+        assert_eq!(code("a ` b"), "``a ` b``");
     }
 }
