@@ -163,6 +163,27 @@ pub struct RewriteArgs {
     /// Also rewrite sites of unknown ID type, with this prefix.
     #[arg(long, value_name = "PREFIX")]
     pub unknown_prefix: Option<String>,
+    /// With --write: run CMD (`sh -c`) before, then after each batch; bisect a failing batch
+    /// and put back the files that break it.
+    #[arg(long, value_name = "CMD", requires = "write")]
+    pub verify: Option<String>,
+    /// Files per verified batch [default: one batch per top-level directory, at most 50 files].
+    #[arg(long, value_name = "N", requires = "verify", value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: Option<u32>,
+    /// Seconds one run of CMD may take; a timeout counts as a failure.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        requires = "verify",
+        default_value_t = 1800
+    )]
+    pub verify_timeout: u64,
+    /// Write the verify report to FILE: markdown, or JSON when FILE ends in `.json`.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub report: Option<PathBuf>,
+    /// Also rewrite files with uncommitted changes in git.
+    #[arg(long, requires = "verify")]
+    pub allow_dirty: bool,
 }
 
 macro_rules! value_enum_mirror {

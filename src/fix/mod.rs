@@ -9,6 +9,7 @@ mod apply;
 pub mod diff;
 mod imports;
 pub mod summary;
+pub mod verify;
 
 use crate::plan::plan_edit;
 
