@@ -56,7 +56,7 @@ fn canonical_statement(statement: &str) -> String {
 pub fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usize) {
     let mut stmt = node;
     let mut below = node;
-    while let Some(parent) = parents.of(stmt) {
+    while let Some(parent) = parents.up(stmt) {
         if matches!(parent.kind_str(), "block" | "module") {
             break;
         }

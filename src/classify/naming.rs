@@ -45,7 +45,7 @@ pub(super) fn climb<'t>(
     ctx: &mut Context,
 ) {
     let mut node = start;
-    while let Some(parent) = p.of(node) {
+    while let Some(parent) = p.up(node) {
         match parent.kind_str() {
             "parenthesized_expression" | "conditional_expression" | "await" => {}
             // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.

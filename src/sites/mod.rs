@@ -249,7 +249,7 @@ fn in_error_region<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
         {
             return n.has_error();
         }
-        current = p.of(n);
+        current = p.up(n);
     }
     false
 }

@@ -110,7 +110,7 @@ pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
     let mut child = node;
     let mut in_default_or_annotation = false;
     let mut via_for_in_right = false;
-    while let Some(parent) = p.of(child) {
+    while let Some(parent) = p.up(child) {
         let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
         match parent.kind_str() {
             "function_definition" | "lambda" => {
@@ -154,14 +154,14 @@ pub fn scope_of<'t>(p: &Parents<'t>, node: Node<'t>) -> (Node<'t>, ScopeKind) {
 /// `Class.method` path of the enclosing definitions; `<module>` at the top level.
 pub fn scope_path<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> String {
     let mut names = Vec::new();
-    let mut current = p.of(node);
+    let mut current = p.up(node);
     while let Some(n) = current {
         if matches!(n.kind_str(), "function_definition" | "class_definition")
             && let Some(name) = n.field("name")
         {
             names.push(node_text(name, src));
         }
-        current = p.of(n);
+        current = p.up(n);
     }
     if names.is_empty() {
         return "<module>".to_owned();

@@ -5,6 +5,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use tree_sitter::{Node, Tree};
 
+use super::NodeExt;
+
 /// Parent links, found on demand and kept. `Node::parent` walks down from the root on every
 /// call, and a full traversal of the tree up front costs more than the rest of the analysis:
 /// a lookup walks down from the root once, to the node asked for, and keeps every link on the
@@ -17,6 +19,8 @@ pub struct Parents<'t> {
     hint: Cell<Option<Node<'t>>>,
     /// Children of wide nodes, by node id.
     wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
+    /// The highest `binary_operator` of the chain each one belongs to, by node id.
+    chain_tops: RefCell<FxHashMap<usize, Node<'t>>>,
 }
 
 impl<'t> Parents<'t> {
@@ -31,7 +35,43 @@ impl<'t> Parents<'t> {
             links: RefCell::default(),
             hint: Cell::new(None),
             wide: RefCell::default(),
+            chain_tops: RefCell::default(),
         }
+    }
+
+    /// The parent of `node`, except that a chain of `binary_operator` ancestors is passed in one
+    /// step, to the highest of them. `a + b + c + ...` nests one operator per term, so a climb
+    /// through such a chain would cost its length for each site in it (quadratic in the sites
+    /// of one statement); the climbs that use this treat binary operators as transparent.
+    pub fn up(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let parent = self.of(node)?;
+        if parent.kind_str() != "binary_operator" {
+            return Some(parent);
+        }
+        Some(self.chain_top(parent))
+    }
+
+    /// The highest `binary_operator` above `start` reached through `binary_operator` parents
+    /// only; every operator passed on the way remembers it.
+    fn chain_top(&self, start: Node<'t>) -> Node<'t> {
+        if let Some(&top) = self.chain_tops.borrow().get(&start.id()) {
+            return top;
+        }
+        let mut passed = vec![start];
+        let mut top = start;
+        while let Some(parent) = self.of(top).filter(|p| p.kind_str() == "binary_operator") {
+            if let Some(&known) = self.chain_tops.borrow().get(&parent.id()) {
+                top = known;
+                break;
+            }
+            passed.push(parent);
+            top = parent;
+        }
+        let mut tops = self.chain_tops.borrow_mut();
+        for node in passed {
+            tops.insert(node.id(), top);
+        }
+        top
     }
 
     /// The parent of `node` (`None` for the root).
