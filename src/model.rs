@@ -460,8 +460,11 @@ pub struct Site {
     pub binding: Binding,
     pub code: String,
     pub line_text: String,
-    /// Number of indentation characters stripped from `line_text`.
+    /// Characters of the line before `line_text`: its indentation, or everything cut at the
+    /// left of a long line.
     pub indent: usize,
+    /// Whether `line_text` is a window of a long line cut at the left (it starts with `…`).
+    pub line_cut: bool,
     pub scope: String,
     /// The site's statement with whitespace normalised, as shown in the baseline file (cut
     /// after 200 characters).

@@ -848,3 +848,65 @@ fn a_broken_nested_configuration_is_an_error_and_the_rest_is_scanned() {
         "{message}"
     );
 }
+
+#[test]
+fn output_stays_linear_in_the_sites_of_one_long_line() {
+    // 4,000 sites on one line of 56 KB: each site shows a window of the line, not all of it.
+    let line = vec!["uuid.uuid4()"; 4000].join(", ");
+    let repo = project(&[("one_line.py", &format!("import uuid\nX = [{line}]\n"))]);
+    let out = tool()
+        .current_dir(repo.path())
+        .args(["scan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc = common::json_of(&out.stdout);
+    let sites = doc["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), 4000);
+    assert!(
+        out.stdout.len() < 4000 * 2000,
+        "{} bytes of JSON for 4,000 sites",
+        out.stdout.len()
+    );
+    for site in [&sites[0], &sites[2000], &sites[3999]] {
+        let text = site["line_text"].as_str().unwrap();
+        assert!(text.chars().count() <= 242, "{text}");
+        assert!(text.contains("uuid.uuid4()"));
+    }
+    assert!(sites[2000]["line_text"].as_str().unwrap().starts_with('…'));
+    // The text frame's caret stays under the site inside the window.
+    let out = tool()
+        .current_dir(repo.path())
+        .args(["scan", "--no-cache"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.len() < 4000 * 1000, "{} bytes of text", text.len());
+    let frame: Vec<&str> = text
+        .split("\n\n")
+        .find(|f| f.starts_with("one_line.py:2:28006:"))
+        .expect("the frame of a site in the middle of the line")
+        .lines()
+        .collect();
+    let shown = frame[2].split_once("| ").unwrap().1;
+    let caret = frame[3].split_once("| ").unwrap().1;
+    let at = caret.find('^').unwrap();
+    let under: String = shown.chars().skip(at).take(12).collect();
+    assert_eq!(under, "uuid.uuid4()", "{shown}\n{caret}");
+}
+
+#[test]
+fn a_long_plus_chain_is_scanned() {
+    // `"p" + str(uuid4()) + ...` nests one operator per term; every site is found and named.
+    let terms = vec!["str(uuid.uuid4())"; 3000].join(" + ");
+    let repo = project(&[(
+        "chain.py",
+        &format!("import uuid\nrequest_id = (\"p\" + {terms})\n"),
+    )]);
+    let out = tool()
+        .current_dir(repo.path())
+        .args(["scan", "--no-cache", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc = common::json_of(&out.stdout);
+    assert_eq!(doc["summary"]["sites"], 3000);
+}

@@ -390,14 +390,14 @@ pub(super) fn enclosing_function_name<'t>(
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let mut current = p.of(node);
+    let mut current = p.up(node);
     while let Some(n) = current {
         match n.kind_str() {
             "function_definition" => {
                 return n.field("name").map(|name| node_text(name, src).to_owned());
             }
             "lambda" | "class_definition" => return None,
-            _ => current = p.of(n),
+            _ => current = p.up(n),
         }
     }
     None
@@ -408,7 +408,7 @@ pub(super) fn enclosing_function_name<'t>(
 /// `handle_success`) say what they do, not whose id it is; the class is evidence only for
 /// `self.x` and class fields, which `climb` records.
 pub(super) fn enclosing_factory<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8]) -> Option<String> {
-    let mut current = p.of(node);
+    let mut current = p.up(node);
     while let Some(n) = current {
         if n.kind_str() == "function_definition" {
             let name = node_text(n.field("name")?, src);
@@ -416,7 +416,7 @@ pub(super) fn enclosing_factory<'t>(p: &Parents<'t>, node: Node<'t>, src: &[u8])
             return (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str()))
                 .then(|| name.to_owned());
         }
-        current = p.of(n);
+        current = p.up(n);
     }
     None
 }
@@ -426,12 +426,12 @@ pub(super) fn enclosing_class_name<'t>(
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let mut current = p.of(node);
+    let mut current = p.up(node);
     while let Some(n) = current {
         if n.kind_str() == "class_definition" {
             return n.field("name").map(|name| node_text(name, src).to_owned());
         }
-        current = p.of(n);
+        current = p.up(n);
     }
     None
 }

@@ -278,13 +278,29 @@ pub fn analyze_with(
     // site's expression (and every generator call), so it is known only after all its sites.
     let mut statements: FxHashMap<StatementKey, Statement<'_>> = FxHashMap::default();
     let mut keys = Vec::new();
+    let mut last_suppression: Option<(
+        usize,
+        crate::model::SiteKind,
+        Option<crate::model::Suppression>,
+    )> = None;
     for found in find_sites(&tree, text) {
         let mut classified = classify(&found, src, rel_path, config);
         let node = found.node;
         let start = lines.position(node.start_byte());
         let end = lines.position(found.expr.end_byte());
         let line_text = lines.line(node.start_byte());
-        let suppressed = suppression(line_text, found.kind, rel_path, config);
+        let line_start = lines.line_start(node.start_byte());
+        // Sites on one line share its suppression comment: read it once per line and kind.
+        let suppressed = match &last_suppression {
+            Some((at, kind, known)) if *at == line_start && *kind == found.kind => known.clone(),
+            _ => {
+                let known = suppression(line_text, found.kind, rel_path, config);
+                last_suppression = Some((line_start, found.kind, known.clone()));
+                known
+            }
+        };
+        let shown_line =
+            LineWindow::around(line_text, node.start_byte() - line_start, start.column);
         let edit = if classified.classification.fixable {
             match crate::plan::plan_edit(&classified, src, config) {
                 Ok(edit) => Some(edit),
@@ -327,11 +343,9 @@ pub fn analyze_with(
             kind: found.kind,
             binding: found.binding,
             code: crate::syntax::node_text(found.expr, src).to_owned(),
-            line_text: line_text
-                .trim_start()
-                .trim_end_matches(['\r', '\n'])
-                .to_owned(),
-            indent: line_text.chars().take_while(|c| c.is_whitespace()).count(),
+            line_text: shown_line.text,
+            indent: shown_line.before,
+            line_cut: shown_line.cut,
             scope,
             statement: String::new(),
             fingerprint: String::new(),
@@ -396,6 +410,61 @@ fn fingerprint_sites(
     }
 }
 
+/// The part of a site's line that a report shows: the line without its indentation, or, for a
+/// line longer than `LineWindow::MAX` characters, a window around the site with `…` where it
+/// is cut. Output stays linear in the sites however long one line is.
+struct LineWindow {
+    text: String,
+    /// Characters of the line before `text` (its indentation, or everything cut at the left).
+    before: usize,
+    /// Whether the line is cut at the left (then `text` starts with `…`).
+    cut: bool,
+}
+
+impl LineWindow {
+    /// Longest line shown whole, in bytes.
+    const MAX: usize = 240;
+    /// Bytes kept before the site when a line is cut.
+    const LEFT: usize = 80;
+
+    /// `line` holds the site at byte `site_at`, at 1-based character column `column`.
+    fn around(line: &str, site_at: usize, column: usize) -> LineWindow {
+        let line = line.trim_end_matches(['\r', '\n']);
+        let body = line.trim_start();
+        let indent_bytes = line.len() - body.len();
+        if body.len() <= Self::MAX {
+            return LineWindow {
+                text: body.to_owned(),
+                before: line[..indent_bytes].chars().count(),
+                cut: false,
+            };
+        }
+        let floor = |mut at: usize| {
+            while !line.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let start = floor(site_at.saturating_sub(Self::LEFT).max(indent_bytes));
+        let end = floor((start + Self::MAX).min(line.len()));
+        let cut = start > indent_bytes;
+        let mut text = String::with_capacity(end - start + 8);
+        if cut {
+            text.push('…');
+        }
+        text.push_str(&line[start..end]);
+        if end < line.len() {
+            text.push('…');
+        }
+        LineWindow {
+            text,
+            // Counted back from the site's column: only the window's characters are counted.
+            before: column - 1 - line[start..site_at].chars().count(),
+            cut,
+        }
+    }
+}
+
 /// Byte offset -> line and character column. Line starts are found only as far as the
 /// offsets asked for, so a large file with its sites near the top is not scanned to its end.
 struct LineIndex<'a> {
@@ -403,6 +472,10 @@ struct LineIndex<'a> {
     starts: Vec<usize>,
     /// Every line start at or before this offset is in `starts`.
     scanned: usize,
+    /// The last position worked out, as (offset, line, column): the next one on the same line
+    /// counts characters from there, so a line of thousands of sites is not counted again for
+    /// each.
+    last: Option<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -411,6 +484,7 @@ impl<'a> LineIndex<'a> {
             text,
             starts: vec![0],
             scanned: 0,
+            last: None,
         }
     }
 
@@ -427,11 +501,20 @@ impl<'a> LineIndex<'a> {
 
     fn position(&mut self, offset: usize) -> Position {
         let line = self.line_number(offset);
-        let start = self.starts[line - 1];
-        Position {
-            line,
-            column: self.text[start..offset].chars().count() + 1,
-        }
+        let column = match self.last {
+            Some((at, last_line, column)) if last_line == line && at <= offset => {
+                column + self.text[at..offset].chars().count()
+            }
+            _ => self.text[self.starts[line - 1]..offset].chars().count() + 1,
+        };
+        self.last = Some((offset, line, column));
+        Position { line, column }
+    }
+
+    /// The byte offset where the line holding `offset` starts.
+    fn line_start(&mut self, offset: usize) -> usize {
+        let line = self.line_number(offset);
+        self.starts[line - 1]
     }
 
     fn line(&mut self, offset: usize) -> &'a str {

@@ -137,9 +137,18 @@ fn site_frame(out: &mut String, reported: &ReportedSite<'_>, explain: bool, p: P
 
     let number = site.start.line.to_string();
     let gutter = " ".repeat(number.len());
-    let indent_len = site.indent;
-    let shown = format!("{}{}", " ".repeat(indent_len), site.line_text);
-    let caret_start = site.start.column - 1;
+    // A long line is shown as a window around the site, starting with `…`.
+    let (shown, caret_start) = if site.line_cut {
+        (
+            site.line_text.clone(),
+            site.start.column - 1 - site.indent + 1,
+        )
+    } else {
+        (
+            format!("{}{}", " ".repeat(site.indent), site.line_text),
+            site.start.column - 1,
+        )
+    };
     let caret_len = if site.end.line == site.start.line {
         site.end.column.saturating_sub(site.start.column).max(1)
     } else {
