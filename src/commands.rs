@@ -47,6 +47,7 @@ pub fn run(command: Command) -> Output {
         Command::Scan(args) => scan_command(args),
         Command::Baseline(args) => baseline::command(args),
         Command::Rewrite(args) => crate::fix::command(args),
+        Command::Progress(args) => crate::history::command(args),
         Command::Completions { shell } => Ok(completions(shell)),
     };
     outcome.unwrap_or_else(|err| Output::error(format!("{err:#}")))

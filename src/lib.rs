@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod fix;
+pub mod history;
 pub mod model;
 pub mod parse;
 pub mod report;
