@@ -71,21 +71,23 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
         x0 -= 1_800;
         x1 += 1_800;
     }
-    let with_hours = x1 - x0 < 3 * 86_400;
+    // Room after the last commit, so its step shows.
+    let end = x1 + ((x1 - x0) / 30).max(600);
+    let with_hours = end - x0 < 2 * 86_400;
     let highest = points
         .iter()
         .map(|p| p.sites)
         .chain(progress.reference.as_ref().map(|r| r.sites))
         .max()
         .unwrap_or(0);
-    let y1 = ((highest as f64 * 1.15).ceil() as i64).max(5);
+    let y1 = ((highest as f64 * 1.3).ceil() as i64).max(5);
 
     let mut chart = ChartBuilder::on(root)
         .caption(title(progress), ("sans-serif", 22))
         .margin(18)
         .x_label_area_size(48)
         .y_label_area_size(64)
-        .build_cartesian_2d(x0..x1, 0i64..y1)?;
+        .build_cartesian_2d(x0..end, 0i64..y1)?;
     let format_x = |x: &i64| {
         let time = gix::date::Time {
             seconds: *x,
@@ -131,7 +133,7 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
             .collect();
         for (g, name) in groups.iter().enumerate().rev() {
             let color = Palette99::pick(g).to_rgba();
-            let series = steps(points, |i| stacked[i][g]);
+            let series = steps(points, end, |i| stacked[i][g]);
             chart
                 .draw_series(
                     AreaSeries::new(series, 0, color.mix(0.55)).border_style(color.stroke_width(1)),
@@ -145,7 +147,7 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
         chart
             .draw_series(
                 AreaSeries::new(
-                    steps(points, |i| points[i].sites as i64),
+                    steps(points, end, |i| points[i].sites as i64),
                     0,
                     SITES.mix(0.25),
                 )
@@ -158,7 +160,7 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
     }
     chart
         .draw_series(LineSeries::new(
-            steps(points, |i| points[i].fixable as i64),
+            steps(points, end, |i| points[i].fixable as i64),
             FIXABLE.stroke_width(2),
         ))?
         .label("fixable (rewrite can do them)")
@@ -172,7 +174,7 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
         let level = reference.sites as i64;
         chart
             .draw_series(DashedLineSeries::new(
-                [(x0, level), (x1, level)],
+                [(x0, level), (end, level)],
                 6,
                 4,
                 REFERENCE.stroke_width(1),
@@ -196,13 +198,17 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
 }
 
 /// The values as steps: a count holds until the next commit changes it.
-fn steps(points: &[Point], value: impl Fn(usize) -> i64) -> Vec<(i64, i64)> {
-    let mut out = Vec::with_capacity(points.len() * 2);
+/// The last count holds until `end`.
+fn steps(points: &[Point], end: i64, value: impl Fn(usize) -> i64) -> Vec<(i64, i64)> {
+    let mut out = Vec::with_capacity(points.len() * 2 + 1);
     for (i, point) in points.iter().enumerate() {
         if i > 0 {
             out.push((point.time.seconds, value(i - 1)));
         }
         out.push((point.time.seconds, value(i)));
+    }
+    if let Some(last) = points.len().checked_sub(1) {
+        out.push((end, value(last)));
     }
     out
 }

@@ -43,11 +43,15 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// The percentage of the reference's sites gone at `point`; `None` when the reference has
-    /// none.
+    /// The percentage of the reference's sites gone at `point`; `None` before the reference
+    /// (nothing was being migrated yet) or when the reference has no site.
     pub fn done_percent(&self, point: &Point) -> Option<f64> {
-        let reference = self.reference.as_ref()?.sites;
-        (reference > 0).then(|| (reference as f64 - point.sites as f64) * 100.0 / reference as f64)
+        let reference = self.reference.as_ref()?;
+        if point.time.seconds < reference.time.seconds || reference.sites == 0 {
+            return None;
+        }
+        let sites = reference.sites as f64;
+        Some((sites - point.sites as f64) * 100.0 / sites)
     }
 
     /// Every group label met, in order.
