@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -210,12 +211,20 @@ def generate(out: Path, scale: float, seed: int, commits: int) -> dict:
     return {"commits": commits, "files": len(files)}
 
 
-def timed(cmd: list[str], runs: int, **kw) -> list[float]:
+CPU: dict[str, list[float]] = {}
+
+
+def timed(cmd: list[str], runs: int, label: str = "", **kw) -> list[float]:
+    """Wall-clock seconds per run; the CPU seconds (user + system) go to CPU[label]."""
     times = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
         times.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CPU.setdefault(label, []).append(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return times
 
 
@@ -256,6 +265,7 @@ def main() -> None:
     if binary is None:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
         binary = root / "target/release/uuid-migrate"
+    binary = binary.resolve()
     blobs = python_blobs(repo)
     sizes = subprocess.run(
         ["git", "cat-file", "--batch-check=%(objectsize)"], cwd=repo, check=True,
@@ -267,28 +277,24 @@ def main() -> None:
     print(f"{commits} first-parent commits, {len(blobs)} distinct Python blobs, "
           f"{size / 1e6:.0f} MB")
     ids = ("\n".join(blobs) + "\n").encode()
-    cat = []
-    for _ in range(args.runs):
-        t = time.perf_counter()
-        subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=ids,
-                       stdout=subprocess.DEVNULL, check=True)
-        cat.append(time.perf_counter() - t)
+    cat = timed(["git", "cat-file", "--batch"], args.runs, "cat", cwd=repo, input=ids)
     progress = [str(binary), "progress", "--first-parent", "--format", "json", "--repo", str(repo)]
     cold, warm = [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as cache:
-            cold += timed(progress + ["--cache-dir", cache], 1)
-            warm += timed(progress + ["--cache-dir", cache], 1)
-    no_cache = timed(progress + ["--no-cache"], 1)
+            cold += timed(progress + ["--cache-dir", cache], 1, "cold")
+            warm += timed(progress + ["--cache-dir", cache], 1, "warm")
 
-    def show(label: str, xs: list[float]) -> None:
-        print(f"| {label} | {statistics.median(xs):.2f} s | {min(xs):.2f}-{max(xs):.2f} s |")
+    def show(label: str, key: str, xs: list[float]) -> None:
+        cpu = CPU[key]
+        print(f"| {label} | {statistics.median(xs):.2f} s ({min(xs):.2f}-{max(xs):.2f}) "
+              f"| {statistics.median(cpu):.2f} s |")
 
-    print("| command | median | range |\n|---|---|---|")
-    show("git cat-file --batch (every distinct Python blob)", cat)
-    show("progress --first-parent, cold (empty cache)", cold)
-    show("progress --first-parent, warm", warm)
-    show("progress --first-parent --no-cache", no_cache)
+    print(f"load average (1 min): {os.getloadavg()[0]:.1f}")
+    print("| command | wall, median (range) | CPU (user+sys), median |\n|---|---|---|")
+    show("git cat-file --batch (every distinct Python blob)", "cat", cat)
+    show("progress --first-parent, cold (empty cache)", "cold", cold)
+    show("progress --first-parent, warm", "warm", warm)
 
     # Agreement with `scan` of an extracted tree, at three commits.
     report = json.loads(subprocess.run(progress + ["--no-cache"], check=True,

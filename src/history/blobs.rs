@@ -116,24 +116,47 @@ pub struct ConfigEntry {
     pub key: String,
 }
 
+/// One way a blob is seen: under a configuration, at a path of some class (one such path).
+type Need = (ConfigId, PathClass, String);
+
 /// Everything asked of one blob: the (configuration, path class) pairs it is seen under, each
 /// with one path it was seen at.
 #[derive(Debug, Default)]
 pub struct Requests {
-    by_blob: FxHashMap<ObjectId, Vec<(ConfigId, PathClass, String)>>,
+    /// In the order the walk met them: successive versions of a file stay close, so the
+    /// delta bases they share are still in the pack cache when the next version is read.
+    blobs: Vec<(ObjectId, Vec<Need>)>,
+    index: FxHashMap<ObjectId, usize>,
 }
 
 impl Requests {
     pub fn add(&mut self, blob: ObjectId, config: ConfigId, class: PathClass, path: &str) {
-        let needs = self.by_blob.entry(blob).or_default();
+        let at = *self.index.entry(blob).or_insert_with(|| {
+            self.blobs.push((blob, Vec::new()));
+            self.blobs.len() - 1
+        });
+        let needs = &mut self.blobs[at].1;
         if !needs.iter().any(|(c, k, _)| *c == config && *k == class) {
             needs.push((config, class, path.to_owned()));
         }
     }
 
     pub fn blobs(&self) -> usize {
-        self.by_blob.len()
+        self.blobs.len()
     }
+}
+
+/// Memory for decoded delta bases per thread: blobs are read in history order, and a version's
+/// base is usually a version read shortly before.
+pub const PACK_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
+/// Gives `repo` a pack cache bounded by memory instead of gitoxide's default of 64 entries.
+pub fn use_pack_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
 }
 
 /// The judgements of every requested blob.
@@ -196,7 +219,7 @@ impl Memo {
             ..BlobStats::default()
         };
         let mut work = Vec::new();
-        for (blob, needs) in requests.by_blob {
+        for (blob, needs) in requests.blobs {
             let known = cache
                 .as_deref()
                 .and_then(|cache| cache.lookup(blob, &needs, configs));
@@ -220,6 +243,7 @@ impl Memo {
                 || {
                     let mut repo = sync.to_thread_local();
                     repo.object_cache_size(None);
+                    use_pack_cache(&mut repo);
                     (repo, Vec::new())
                 },
                 |(repo, buffer), (blob, needs)| read_and_judge(repo, buffer, blob, needs, configs),

@@ -72,6 +72,7 @@ pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
     let mut repo = gix::discover(&repo_dir)
         .map_err(|e| anyhow::anyhow!("{}: not a git repository: {e}", repo_dir.display()))?;
     repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    blobs::use_pack_cache(&mut repo);
     let tip = resolve(&repo, &args.revision)?;
     let since = args
         .since
@@ -107,7 +108,7 @@ pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
     // 1. The walk: what changed at each commit, and what must be judged.
     let mut reader = TreeReader::new(&repo);
     let mut snapshot = Snapshot::default();
-    let mut book = ConfigBook::new();
+    let mut book = ConfigBook::default();
     let mut requests = Requests::default();
     let mut steps = Vec::with_capacity(selected.len() + 1);
     let mut config = None;

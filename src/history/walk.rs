@@ -292,16 +292,20 @@ impl<'r> TreeReader<'r> {
     }
 }
 
+/// A configuration and the problem that made the defaults apply instead, if any.
+type Judged = (ConfigId, Option<String>);
+
 /// The configurations met in the history, each built once.
 #[derive(Debug)]
 pub struct ConfigBook {
     pub entries: Vec<ConfigEntry>,
-    by_file: FxHashMap<(&'static str, ObjectId), Option<(ConfigId, Option<String>)>>,
+    /// `None`: a `pyproject.toml` without our table.
+    by_file: FxHashMap<(&'static str, ObjectId), Option<Judged>>,
     by_key: FxHashMap<String, ConfigId>,
 }
 
-impl ConfigBook {
-    pub fn new() -> ConfigBook {
+impl Default for ConfigBook {
+    fn default() -> ConfigBook {
         ConfigBook {
             entries: vec![ConfigEntry {
                 config: Config::default(),
@@ -311,7 +315,9 @@ impl ConfigBook {
             by_key: FxHashMap::from_iter([("default".to_owned(), ConfigId(0))]),
         }
     }
+}
 
+impl ConfigBook {
     /// The configuration committed in `tree`, and a problem with it (then the defaults apply).
     pub fn at(
         &mut self,
