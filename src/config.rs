@@ -295,10 +295,17 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
+        Config::from_text(path, &text)
+    }
+
+    /// Builds the configuration from the text of the file at `path` (which names the file in
+    /// messages and decides whether it is a `pyproject.toml`), as `load` does once it has read
+    /// it; `Ok(None)` for a `pyproject.toml` without our table.
+    pub fn from_text(path: &Path, text: &str) -> Result<Option<Config>, ConfigError> {
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
         let invalid = |err: toml::de::Error| {
-            let line = err.span().map_or(1, |s| line_of(&text, s.start));
+            let line = err.span().map_or(1, |s| line_of(text, s.start));
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
@@ -306,23 +313,23 @@ impl Config {
             }
         };
         let raw = if is_pyproject {
-            let doc: Pyproject = toml::from_str(&text).map_err(invalid)?;
+            let doc: Pyproject = toml::from_str(text).map_err(invalid)?;
             match doc.tool.and_then(|t| t.uuid_migrate) {
                 Some(raw) => raw,
                 None => return Ok(None),
             }
         } else {
-            toml::from_str(&text).map_err(invalid)?
+            toml::from_str(text).map_err(invalid)?
         };
         let section_line = if is_pyproject {
             text.find("[tool.uuid-migrate")
-                .map_or(1, |at| line_of(&text, at))
+                .map_or(1, |at| line_of(text, at))
         } else {
             1
         };
         Config::from_raw(raw, Some(path.to_path_buf()), root)
             .map(|config| Config {
-                fingerprint: text_fingerprint(&text),
+                fingerprint: text_fingerprint(text),
                 ..config
             })
             .map(Some)

@@ -9,7 +9,7 @@
 //! 4. `classify` — value shape, naming evidence, id type, risk and phase, suppression.
 //! 5. `plan`, `fingerprint` — a site's edit; what a baseline fingerprint hashes.
 //! 6. `pipeline` — walk, read, cache, analyse: one run over files, shared by every command.
-//! 7. `report`, `baseline`, `fix` — siblings that never import each other.
+//! 7. `report`, `baseline`, `fix`, `history` — siblings that never import each other.
 //! 8. `cli`, `app` — arguments and their resolution; one module per subcommand, one exit rule.
 //! 9. `main` — prints what `app` returned.
 
@@ -30,6 +30,7 @@ pub mod pipeline;
 
 pub mod baseline;
 pub mod fix;
+pub mod history;
 pub mod report;
 
 pub mod app;

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["classify"],
     &["plan", "fingerprint"],
     &["pipeline"],
-    &["report", "baseline", "fix"],
+    &["report", "baseline", "fix", "history"],
     &["cli", "app"],
 ];
 
@@ -25,6 +25,12 @@ const FORBIDDEN_SIDEWAYS: &[(&str, &str)] = &[
     ("baseline", "fix"),
     ("fix", "report"),
     ("fix", "baseline"),
+    ("history", "report"),
+    ("history", "baseline"),
+    ("history", "fix"),
+    ("report", "history"),
+    ("baseline", "history"),
+    ("fix", "history"),
     ("cli", "app"),
     ("model", "config"),
     ("model", "util"),

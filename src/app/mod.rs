@@ -2,6 +2,7 @@
 //! how the process ends; `main` prints it. The exit rule lives here, once.
 
 mod baseline;
+mod progress;
 mod rewrite;
 mod scan;
 
@@ -73,6 +74,7 @@ pub fn run(command: Command) -> Output {
         Command::Scan(args) => scan::command(args),
         Command::Baseline(args) => baseline::command(args),
         Command::Rewrite(args) => rewrite::command(args),
+        Command::Progress(args) => progress::command(args),
         Command::Completions { shell } => Ok(completions(shell)),
     };
     outcome.unwrap_or_else(|err| Output::error(format!("{err:#}")))

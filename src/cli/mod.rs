@@ -5,6 +5,7 @@ pub mod resolve;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+use crate::history::GroupBy;
 use crate::model::{Area, IdType, Risk};
 
 #[derive(Debug, Parser)]
@@ -26,6 +27,8 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Rewrite fixable sites into UnifiedIdGenerator calls (a unified diff, or --write).
     Rewrite(RewriteArgs),
+    /// Migration progress over git history: sites per commit, a table or a burn-down chart.
+    Progress(ProgressArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -186,6 +189,51 @@ pub struct RewriteArgs {
     pub allow_dirty: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The commit whose history is walked.
+    #[arg(default_value = "HEAD")]
+    pub revision: String,
+    /// A work tree or bare repository [default: found from the current directory].
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Follow only the first parent of merge commits.
+    #[arg(long)]
+    pub first_parent: bool,
+    /// Only commits made on or after DATE (`2025-01-31`, RFC 3339, `2 weeks ago`).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only commits made on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Measure the percentage done against this commit [default: the highest point].
+    #[arg(long, value_name = "REVISION")]
+    pub from: Option<String>,
+    /// Break the counts down by this key.
+    #[arg(long, value_enum)]
+    pub by: Option<GroupByArg>,
+    #[arg(long, value_enum, default_value_t = ProgressFormat::Text)]
+    pub format: ProgressFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep the per-blob cache here [default: uuid-migrate/ in the git directory].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the per-blob cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressFormat {
+    Text,
+    Json,
+    Csv,
+    Svg,
+    Html,
+}
+
 macro_rules! value_enum_mirror {
     ($arg:ident => $model:ident { $($variant:ident),* $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,6 +247,7 @@ macro_rules! value_enum_mirror {
 }
 
 value_enum_mirror!(RiskArg => Risk { Low, Medium, High });
+value_enum_mirror!(GroupByArg => GroupBy { Area, Directory, IdType, Risk, Phase });
 value_enum_mirror!(AreaArg => Area { Test, App });
 value_enum_mirror!(IdTypeArg => IdType {
     Websocket, Transaction, Metric, Trace, Execution, Thread, User, Session, Request, Agent, Tool, Secret, Unknown,
