@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::syntax::parse::{DecodeError, looks_binary};
+use crate::syntax::parse::{DecodeError, has_wide_bom, looks_binary};
 
 /// Opens and reads a Python file: `None` when its bytes cannot hold a site.
 pub fn read_file(path: &Path, config: &Config) -> Result<Option<Vec<u8>>, String> {
@@ -30,6 +30,9 @@ pub fn read_opened(
     let mut raw = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
     file.read_to_end(&mut raw).map_err(|e| io_message(&e))?;
     // Checked before the prefilter, so a binary `.py` is reported even without `uuid4` in it.
+    if has_wide_bom(&raw) {
+        return Err(DecodeError::WideBom.to_string());
+    }
     if looks_binary(&raw) {
         return Err(DecodeError::Binary.to_string());
     }
