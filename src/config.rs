@@ -505,22 +505,53 @@ fn is_identifier_like(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Both land verbatim in rewritten files: only the shapes below, made of Python identifiers, so
+/// no configuration can inject code (a newline, `;`, a call) into user files.
 fn validate_generator(import: &str, call: &str) -> Result<(), String> {
-    let words: Vec<&str> = import.split_whitespace().collect();
-    let well_formed = matches!(words.as_slice(), ["from", _, "import", _])
-        || matches!(words.as_slice(), ["from", _, "import", _, "as", _]);
+    let words: Vec<&str> = import.split(' ').collect();
+    let well_formed = match words.as_slice() {
+        ["from", module, "import", name] => is_dotted_name(module) && is_python_identifier(name),
+        ["from", module, "import", name, "as", alias] => {
+            is_dotted_name(module) && is_python_identifier(name) && is_python_identifier(alias)
+        }
+        _ => false,
+    };
     if !well_formed {
         return Err(format!(
             "generator.import = \"{import}\": expected `from MODULE import NAME` (optionally `as ALIAS`)"
         ));
     }
     let binding = words.last().copied().unwrap_or_default();
-    if call.split('.').next().is_none_or(|head| head != binding) {
+    if call.split('.').next().is_none_or(|head| head != binding)
+        || !is_dotted_name(call)
+        || !call.contains('.')
+    {
         return Err(format!(
             "generator.call = \"{call}\" must start with the imported name `{binding}` (e.g. `{binding}.generate_base_id`)"
         ));
     }
     Ok(())
+}
+
+/// A Python identifier (ASCII letters, digits, `_`; not starting with a digit; not a keyword).
+fn is_python_identifier(word: &str) -> bool {
+    const KEYWORDS: [&str; 35] = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&word)
+}
+
+/// `a.b.c`: identifiers joined by dots.
+fn is_dotted_name(text: &str) -> bool {
+    text.split('.').all(is_python_identifier)
 }
 
 fn glob(key: &str, pattern: &str) -> Result<globset::Glob, String> {
@@ -563,6 +594,29 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         path
+    }
+
+    #[test]
+    fn generator_import_and_call_cannot_carry_code() {
+        let good = "from shared.ids import UnifiedIdGenerator";
+        assert!(validate_generator(good, "UnifiedIdGenerator.generate_base_id").is_ok());
+        assert!(validate_generator("from a.b import G as Gen", "Gen.make").is_ok());
+        for (import, call) in [
+            (good, "UnifiedIdGenerator.gen\nimport os; os.system('x')"),
+            (good, "UnifiedIdGenerator.gen; import os"),
+            (good, "UnifiedIdGenerator.gen()"),
+            (good, "UnifiedIdGenerator"),
+            ("from a import G\nimport os", "G.gen"),
+            ("from os;x import G", "G.gen"),
+            ("from a import  G", "G.gen"),
+            ("from a import class", "class.gen"),
+            ("from 1a import G", "G.gen"),
+        ] {
+            assert!(
+                validate_generator(import, call).is_err(),
+                "{import:?} / {call:?} was accepted"
+            );
+        }
     }
 
     #[test]
