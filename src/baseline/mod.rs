@@ -54,9 +54,17 @@ pub struct Entry {
 struct Line {
     fingerprint: String,
     count: usize,
+    /// Informational: may be missing in a hand-written file.
+    #[serde(default)]
     scope: String,
+    /// Informational: may be missing in a hand-written file.
+    #[serde(default)]
     statement: String,
 }
+
+/// More sites than this for one statement of one file is not a count a scan can produce (a file
+/// under `max-file-size` holds fewer): a corrupted or hand-edited number.
+const MAX_COUNT: usize = 1_000_000;
 
 /// The `files` object, in file order, keeping a path written twice (a bad merge) so that it can
 /// be reported instead of silently dropped.
@@ -96,7 +104,7 @@ struct Header {
 struct Document {
     #[serde(rename = "version")]
     _version: u64,
-    #[serde(rename = "tool")]
+    #[serde(rename = "tool", default)]
     _tool: String,
     files: Files,
 }
@@ -130,9 +138,11 @@ pub enum BaselineError {
     PartialUpgrade { path: String, file: String },
     #[error("{path}: not a uuid-migrate baseline: {problem}")]
     NotABaseline { path: String, problem: String },
-    #[error("{path}: {file}: {problem}")]
+    #[error("{path}:{line}: {file}: {problem}")]
     Entry {
         path: String,
+        /// The line where the file's list starts.
+        line: usize,
         file: String,
         problem: String,
     },
@@ -221,13 +231,20 @@ impl Baseline {
         let mut entries = Vec::new();
         let mut files_seen = std::collections::HashSet::new();
         for (file, lines) in document.files.0 {
+            let line = line_of_key(text, &file);
             let problem = |problem: String| BaselineError::Entry {
                 path: shown.clone(),
+                line,
                 file: file.clone(),
                 problem,
             };
             if file.is_empty() {
                 return Err(problem("empty path".to_owned()));
+            }
+            if let Some(why) = unusable_path(&file) {
+                return Err(problem(format!(
+                    "{why}: paths are relative to the baseline file's directory, with `/` (rewrite the file with `uuid-migrate baseline`)"
+                )));
             }
             if !files_seen.insert(file.clone()) {
                 return Err(problem(
@@ -247,6 +264,12 @@ impl Baseline {
                 }
                 if line.count == 0 {
                     return Err(at("count must be at least 1".to_owned()));
+                }
+                if line.count > MAX_COUNT {
+                    return Err(at(format!(
+                        "count {} is more than a file can hold (at most {MAX_COUNT})",
+                        line.count
+                    )));
                 }
                 if let Some(first) = seen.insert(line.fingerprint.clone(), index + 1) {
                     return Err(at(format!(
@@ -297,6 +320,27 @@ impl Baseline {
         }
         matched.fixed(&in_scope)
     }
+}
+
+/// Why a path of the baseline cannot name a file under its directory: absolute, or with `..`,
+/// `.` or empty components (the gate and the ratchet would disagree on which file it is).
+fn unusable_path(path: &str) -> Option<&'static str> {
+    if path.starts_with('/') || path.as_bytes().get(1) == Some(&b':') {
+        return Some("an absolute path");
+    }
+    path.split('/').find_map(|part| match part {
+        "" => Some("an empty component (`//` or a trailing `/`)"),
+        "." | ".." => Some("a `.` or `..` component"),
+        _ => None,
+    })
+}
+
+/// The line of `"key":` in the JSON text (1 when not found, e.g. an escaped key).
+fn line_of_key(text: &str, key: &str) -> usize {
+    let quoted = serde_json::to_string(key).unwrap_or_default();
+    text.find(&format!("{quoted}:"))
+        .or_else(|| text.find(&quoted))
+        .map_or(1, |at| text[..at].matches('\n').count() + 1)
 }
 
 /// `uuid-migrate <version>`.
