@@ -527,7 +527,7 @@ fn validate_generator(import: &str, call: &str) -> Result<(), String> {
         || !call.contains('.')
     {
         return Err(format!(
-            "generator.call = \"{call}\" must start with the imported name `{binding}` (e.g. `{binding}.generate_base_id`)"
+            "generator.call = \"{call}\" must be the imported name `{binding}` and a method, as Python identifiers joined by dots (e.g. `{binding}.generate_base_id`)"
         ));
     }
     Ok(())
