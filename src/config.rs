@@ -39,6 +39,24 @@ struct RawConfig {
     abbreviations: Option<BTreeMap<String, String>>,
     generator: Option<RawGenerator>,
     phases: Option<Vec<RawPhaseRule>>,
+    consumers: Option<RawConsumers>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConsumers {
+    name_evidence: Option<NameEvidence>,
+}
+
+/// What a consumer found by name only (a same-named field typed UUID elsewhere) does to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameEvidence {
+    /// The site is manual, shown as a possible consumer.
+    #[default]
+    Manual,
+    /// Name-only matches are not reported.
+    Ignore,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +118,8 @@ pub struct Config {
     pub generator_import: String,
     pub generator_call: String,
     pub phases: Vec<PhaseRule>,
+    /// `consumers.name-evidence`: what a possible (name-only) consumer does.
+    pub name_evidence: NameEvidence,
 }
 
 pub const DEFAULT_TEST_PATHS: [&str; 5] = [
@@ -337,6 +357,10 @@ impl Config {
             generator_import,
             generator_call,
             phases,
+            name_evidence: raw
+                .consumers
+                .and_then(|c| c.name_evidence)
+                .unwrap_or_default(),
         })
     }
 

@@ -33,6 +33,8 @@ pub struct RewriteOptions {
     pub filter: Filter,
     /// Also rewrite sites of unknown id type, with this prefix.
     pub unknown_prefix: Option<String>,
+    /// The consumer verdicts of a scan of the same files (`rewrite_paths` makes them).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// A site the rewrite did not touch.
@@ -81,7 +83,13 @@ pub fn rewrite_source(
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
-    let sites = analyze(&source, rel_path, config)?;
+    let mut sites = analyze(&source, rel_path, config)?;
+    let key = rel_path.to_string_lossy();
+    for site in &mut sites {
+        if let Some(reasons) = options.consumers.of(&key, site.offset) {
+            crate::consumers::apply(site, reasons.to_vec());
+        }
+    }
     let mut manual = Vec::new();
     if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
         // The generator's own module must not import itself.
@@ -423,6 +431,20 @@ pub fn rewrite_paths(
     walk_options: WalkOptions,
     options: &RewriteOptions,
 ) -> RewriteRun {
+    // The consumer verdicts need every file: a scan first (cached when the scan's cache is).
+    let scanned = crate::pipeline::scan(
+        paths,
+        config,
+        crate::pipeline::ScanOptions {
+            walk: walk_options,
+            cache: false,
+            progress: None,
+        },
+    );
+    let options = &RewriteOptions {
+        consumers: std::sync::Arc::new(scanned.verdicts),
+        ..options.clone()
+    };
     let walked = walk(paths, config, walk_options);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut run = RewriteRun {

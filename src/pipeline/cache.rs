@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
+use crate::consumers::FileFacts;
 use crate::model::Site;
 
 const DIR: &str = ".uuid-migrate-cache";
 /// Bumped whenever the analysis changes what it reports for the same input.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Changes with every change to the analysis code (see build.rs).
 const BUILD_ID: &str = env!("UUID_MIGRATE_BUILD_ID");
 const RACY_WINDOW: Duration = Duration::from_secs(2);
@@ -26,6 +27,8 @@ pub struct Entry {
     len: u64,
     mtime_ns: u128,
     sites: Vec<Site>,
+    /// Kept for the cross-file consumer step, which is never cached.
+    facts: FileFacts,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -95,15 +98,20 @@ impl Cache {
         }
     }
 
-    /// The cached sites of a file whose size and modification time are unchanged.
-    pub fn lookup(&self, stamp: &Stamp) -> Option<&[Site]> {
+    /// The cached sites and facts of a file whose size and modification time are unchanged.
+    pub fn lookup(&self, stamp: &Stamp) -> Option<(&[Site], &FileFacts)> {
         let entry = self.entries.get(&stamp.key)?;
         (Some(entry.mtime_ns) == stamp.mtime_ns && entry.len == stamp.len)
-            .then_some(entry.sites.as_slice())
+            .then_some((entry.sites.as_slice(), &entry.facts))
     }
 
     /// An entry to store for a file, unless its timestamp is too recent to trust.
-    pub fn entry(&self, stamp: &Stamp, sites: &[Site]) -> Option<(String, Entry)> {
+    pub fn entry(
+        &self,
+        stamp: &Stamp,
+        sites: &[Site],
+        facts: &FileFacts,
+    ) -> Option<(String, Entry)> {
         let mtime_ns = stamp.mtime_ns?;
         let started = self.started.duration_since(UNIX_EPOCH).ok()?.as_nanos();
         if mtime_ns + RACY_WINDOW.as_nanos() >= started {
@@ -115,6 +123,7 @@ impl Cache {
                 len: stamp.len,
                 mtime_ns,
                 sites: sites.to_vec(),
+                facts: facts.clone(),
             },
         ))
     }

@@ -288,6 +288,118 @@ const CONTINUATION_CLAUSES: [&str; 4] = ["elif", "else", "except", "finally"];
 /// The byte ranges to parse, or `None` to parse the whole file.
 pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
     let lines = logical_lines(text)?;
+    let mut include = site_lines(text, config, &lines)?;
+    if !include.iter().any(|&i| i) {
+        return Some(Vec::new());
+    }
+    close_structure(&lines, &mut include);
+    let ranges = ranges_of(&lines, &include);
+    let covered: usize = ranges.iter().map(|r| r.len()).sum();
+    // Slicing pays only when it skips a good part of the file.
+    (covered * 10 < text.len() * 8).then_some(ranges)
+}
+
+/// As `plan`, for following values too: also every line of each function that holds a site,
+/// the lines naming such a function (its callers), and every line (imports aside) containing
+/// one of `needles`.
+pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Vec<Range<usize>>> {
+    let lines = logical_lines(text)?;
+    let mut include = site_lines(text, config, &lines)?;
+    if !include.iter().any(|&i| i) {
+        return Some(Vec::new());
+    }
+    let mut functions: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !include[i] {
+            continue;
+        }
+        let mut parent = line.parent;
+        while let Some(h) = parent {
+            if lines[h].first == "def" || lines[h].first == "async" {
+                functions.push(h);
+                break;
+            }
+            parent = lines[h].parent;
+        }
+    }
+    functions.sort_unstable();
+    functions.dedup();
+    let mut names: Vec<&str> = Vec::new();
+    for &h in &functions {
+        include_block(&lines, &mut include, h);
+        let header = &text[lines[h].start..lines[h].end];
+        if let Some(name) = header
+            .split("def ")
+            .nth(1)
+            .and_then(|rest| {
+                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+            })
+            .filter(|n| !n.is_empty())
+        {
+            names.push(name);
+        }
+    }
+    for name in names {
+        for offset in word_occurrences(text, name) {
+            if let Some(l) = lines.partition_point(|l| l.start <= offset).checked_sub(1) {
+                include[l] = true;
+            }
+        }
+    }
+    include_containing(text, &lines, &mut include, needles);
+    close_structure(&lines, &mut include);
+    let ranges = ranges_of(&lines, &include);
+    let covered: usize = ranges.iter().map(|r| r.len()).sum();
+    (covered * 10 < text.len() * 8 && ranges.len() <= MAX_RANGES).then_some(ranges)
+}
+
+/// Marks every line (imports aside) that contains one of `needles`.
+fn include_containing(
+    text: &str,
+    lines: &[LogicalLine<'_>],
+    include: &mut [bool],
+    needles: &[&str],
+) {
+    for needle in needles {
+        for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+            if let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
+                && at < lines[l].end
+                && lines[l].first != "import"
+                && lines[l].first != "from"
+            {
+                include[l] = true;
+            }
+        }
+    }
+}
+
+/// Marks a block header and every line of its body.
+fn include_block(lines: &[LogicalLine<'_>], include: &mut [bool], header: usize) {
+    include[header] = true;
+    for j in header + 1..lines.len() {
+        if lines[j].indent <= lines[header].indent {
+            break;
+        }
+        include[j] = true;
+    }
+}
+
+/// Contiguous included lines as byte ranges.
+fn ranges_of(lines: &[LogicalLine<'_>], include: &[bool]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (line, _) in lines.iter().zip(include).filter(|(_, inc)| **inc) {
+        match ranges.last_mut() {
+            Some(last) if last.end == line.start => last.end = line.end,
+            _ => ranges.push(line.start..line.end),
+        }
+    }
+    ranges
+}
+
+/// The lines that mention `uuid`, `uuid4` or an alias, and those that consume a meaningless
+/// local (before the structure around them is added).
+fn site_lines(text: &str, config: &Config, lines: &[LogicalLine<'_>]) -> Option<Vec<bool>> {
     // Occurrences come in order: search from the line found last, widening the step.
     let last = std::cell::Cell::new(0usize);
     let index_of = |offset: usize| -> Option<usize> {
@@ -343,11 +455,20 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
             }
         }
     }
+    Some(include)
+}
+
+/// The byte ranges holding every logical line (imports aside) that contains one of `needles`,
+/// with the blocks around them, for a file read only for what it declares; `Some(empty)` when
+/// no such line exists, `None` to parse the whole file.
+pub fn plan_containing(text: &str, needles: &[&str]) -> Option<Vec<Range<usize>>> {
+    let lines = logical_lines(text)?;
+    let mut include = vec![false; lines.len()];
+    include_containing(text, &lines, &mut include, needles);
     if !include.iter().any(|&i| i) {
         return Some(Vec::new());
     }
     close_structure(&lines, &mut include);
-
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (line, _) in lines.iter().zip(&include).filter(|(_, inc)| **inc) {
         match ranges.last_mut() {
@@ -355,10 +476,12 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
             _ => ranges.push(line.start..line.end),
         }
     }
-    let covered: usize = ranges.iter().map(|r| r.len()).sum();
-    // Slicing pays only when it skips a good part of the file.
-    (covered * 10 < text.len() * 8).then_some(ranges)
+    // The parser's cost grows with the number of ranges: past a few hundred, parse it all.
+    (ranges.len() <= MAX_RANGES).then_some(ranges)
 }
+
+/// The most ranges `plan_containing` hands the parser.
+const MAX_RANGES: usize = 256;
 
 /// Adds what makes the chosen lines parse as they do in the whole file: the headers of
 /// enclosing blocks, the opening clause of an `elif`/`else`/`except`/`finally`, a body for every
