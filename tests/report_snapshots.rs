@@ -2,7 +2,6 @@
 
 mod common;
 
-
 fn scan(args: &[&str]) -> String {
     let out = common::tool()
         .current_dir("fixtures/example_project")

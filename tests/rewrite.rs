@@ -37,6 +37,7 @@ fn options_of(raw: &[u8]) -> RewriteOptions {
     RewriteOptions {
         filter: Filter::default(),
         unknown_prefix,
+        ..RewriteOptions::default()
     }
 }
 
@@ -595,6 +596,7 @@ mod generated {
         let options = RewriteOptions {
             filter: Filter::default(),
             unknown_prefix: Some("id".to_owned()),
+            ..RewriteOptions::default()
         };
         runner
             .run(&module(), |text| {

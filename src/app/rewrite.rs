@@ -20,7 +20,7 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
     let options = RewriteOptions {
         filter: filter_of(&args.filter),
         unknown_prefix: args.unknown_prefix.clone(),
-        consumers: Default::default(),
+        ..RewriteOptions::default()
     };
     let mut run = rewrite_paths(
         &paths_of(&args.walk),

@@ -201,7 +201,7 @@ pub fn column_typed(call: Node<'_>, src: &[u8]) -> bool {
         return false;
     };
     let mut cursor = args.walk();
-    let typed = args
+    args
         .named_children(&mut cursor)
         .any(|arg| match arg.kind_str() {
             "keyword_argument" => {
@@ -213,8 +213,7 @@ pub fn column_typed(call: Node<'_>, src: &[u8]) -> bool {
             }
             "string" | "comment" => false,
             _ => uuid_typed(node_text(arg, src)),
-        });
-    typed
+        })
 }
 
 /// A `pattern=` / `regex=` keyword with a literal, anywhere in `node` (a `Field(...)`, a

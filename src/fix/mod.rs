@@ -72,6 +72,8 @@ pub struct FileOutcome {
 pub struct RewriteRun {
     pub files: Vec<FileOutcome>,
     pub errors: Vec<FileError>,
+    /// The consumer verdicts the run used (for rewriting its output again).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
@@ -456,6 +458,7 @@ pub fn rewrite_paths(
                 message: message.clone(),
             })
             .collect(),
+        consumers: std::sync::Arc::clone(&options.consumers),
         ..RewriteRun::default()
     };
     let outcomes: Vec<(PathBuf, String, Result<Option<FileRewrite>, String>)> = walked
