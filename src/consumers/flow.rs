@@ -174,6 +174,23 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             }
             return;
         }
+        let callee_text = call
+            .field("function")
+            .map(|f| self.text(f))
+            .unwrap_or_default();
+        if last_name(callee_text) == "UUID" && name == "hex" {
+            out.push(step(
+                Reached::Direct(Consumer {
+                    kind: ConsumerKind::UuidParse,
+                    what: format!("`{}`", one_line(self.text(call))),
+                    line: call.start_position().row + 1,
+                    pattern: None,
+                }),
+                trail,
+                format!("keyword `hex` of `{callee_text}(...)`"),
+            ));
+            return;
+        }
         let callee = self.callee_of(p, call);
         let shown = format!("keyword `{name}` of `{}(...)`", callee_shown(&callee));
         out.push(step(

@@ -201,8 +201,7 @@ pub fn column_typed(call: Node<'_>, src: &[u8]) -> bool {
         return false;
     };
     let mut cursor = args.walk();
-    args
-        .named_children(&mut cursor)
+    args.named_children(&mut cursor)
         .any(|arg| match arg.kind_str() {
             "keyword_argument" => {
                 let name = arg.field("name").map(|n| node_text(n, src));
