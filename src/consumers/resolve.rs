@@ -287,6 +287,11 @@ impl<'a> RepoIndex<'a> {
                             }
                         }
                     }
+                    // A name of noise words only (`id`, `uuid`) says nothing about its field.
+                    Reached::Named { name }
+                        if crate::util::words::split_words(name)
+                            .iter()
+                            .all(|w| config.noise_words.contains(w)) => {}
                     Reached::Named { name } => {
                         if let Some((file, _, f)) =
                             self.fields.get(name.as_str()).and_then(|v| v.first())
