@@ -299,9 +299,9 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
     (covered * 10 < text.len() * 8).then_some(ranges)
 }
 
-/// As `plan`, for following values too: also every line of each function that holds a site,
-/// the lines naming such a function (its callers), and every line (imports aside) containing
-/// one of `needles`.
+/// As `plan`, for following values too: also, in each function that holds a site, the lines
+/// using a local the site's statement assigns (and the locals those assign), the lines naming
+/// such a function (its callers), and every line (imports aside) containing one of `needles`.
 pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Vec<Range<usize>>> {
     let lines = logical_lines(text)?;
     let mut include = site_lines(text, config, &lines)?;
@@ -324,9 +324,42 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
     }
     functions.sort_unstable();
     functions.dedup();
+    // Inside each such function, the lines that use a local the site lines assign (two hops).
+    for &h in &functions {
+        let end = block_end(&lines, h);
+        let body = lines[h].start..lines[end].end;
+        let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for &i in &frontier {
+                let line = &text[lines[i].start..lines[i].end];
+                // Uses of the locals it assigns; where the objects it calls or sets on are made.
+                let uses = assigned_names(line).into_iter().map(|n| (n, false));
+                let makers = receivers(line).into_iter().map(|n| (n, true));
+                for (name, only_assignments) in uses.chain(makers) {
+                    for offset in word_occurrences(&text[body.clone()], name) {
+                        let at = body.start + offset;
+                        let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
+                        else {
+                            continue;
+                        };
+                        if include[l]
+                            || (only_assignments
+                                && !assigned_names(&text[lines[l].start..lines[l].end])
+                                    .contains(&name))
+                        {
+                            continue;
+                        }
+                        include[l] = true;
+                        next.push(l);
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
     let mut names: Vec<&str> = Vec::new();
     for &h in &functions {
-        include_block(&lines, &mut include, h);
         let header = &text[lines[h].start..lines[h].end];
         if let Some(name) = header
             .split("def ")
@@ -374,15 +407,86 @@ fn include_containing(
     }
 }
 
-/// Marks a block header and every line of its body.
-fn include_block(lines: &[LogicalLine<'_>], include: &mut [bool], header: usize) {
-    include[header] = true;
-    for j in header + 1..lines.len() {
-        if lines[j].indent <= lines[header].indent {
-            break;
-        }
-        include[j] = true;
+/// The last line of a block (the header itself when it has no body line).
+fn block_end(lines: &[LogicalLine<'_>], header: usize) -> usize {
+    let mut end = header;
+    while lines
+        .get(end + 1)
+        .is_some_and(|l| l.indent > lines[header].indent)
+    {
+        end += 1;
     }
+    end
+}
+
+/// Names used as receivers in a line (`user` of `user.id = ...`, `client.create(x)`), `self`
+/// and `cls` aside.
+fn receivers(line: &str) -> Vec<&str> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|p| b[p]);
+            if b.get(i) == Some(&b'.') && before != Some(b'.') {
+                let word = &line[start..i];
+                if word != "self" && word != "cls" && !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The plain names a statement assigns: `a = ...`, `a, b = ...`, `a: T = ...`, `(a := ...)`.
+fn assigned_names(line: &str) -> Vec<&str> {
+    let is_ident = |w: &str| {
+        !w.is_empty()
+            && w.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut names = Vec::new();
+    let b = line.as_bytes();
+    for (i, _) in line.match_indices(":=") {
+        let head = line[..i].trim_end();
+        let start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |p| p + 1);
+        if is_ident(&head[start..]) {
+            names.push(&head[start..]);
+        }
+    }
+    let mut depth = 0i32;
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'"' | b'\'' => break,
+            b'=' if depth == 0 => {
+                let prev = if i > 0 { b[i - 1] } else { b' ' };
+                if b.get(i + 1) == Some(&b'=') || b"=!<>:+-*/%&|^@".contains(&prev) {
+                    break;
+                }
+                let target = line[..i].split(':').next().unwrap_or("");
+                for part in target.split(',') {
+                    let part = part.trim().trim_start_matches('*');
+                    if is_ident(part) {
+                        names.push(part);
+                    }
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Contiguous included lines as byte ranges.
@@ -573,6 +677,35 @@ fn noise_target(line: &str, config: &Config) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assigned_names_and_receivers() {
+        assert_eq!(assigned_names("    a, *b = f(x)\n"), ["a", "b"]);
+        assert_eq!(assigned_names("x: str = y\n"), ["x"]);
+        assert_eq!(assigned_names("if (m := g()) == 1:\n"), ["m"]);
+        assert!(assigned_names("f(a=1)\n").is_empty());
+        assert!(assigned_names("a == b\n").is_empty());
+        assert_eq!(
+            receivers("user.id = client.make(self.x)\n"),
+            ["user", "client"]
+        );
+    }
+
+    #[test]
+    fn flow_plan_keeps_the_uses_of_the_site_local_and_the_receiver() {
+        let mut text = String::from("import uuid\n\ndef f(api):\n    user = User()\n");
+        for i in 0..40 {
+            text.push_str(&format!("    other_{i} = {i}\n"));
+        }
+        text.push_str(
+            "    run_id = str(uuid.uuid4())\n    api.send(run_id)\n    user.id = run_id\n",
+        );
+        let ranges = plan_for_flow(&text, &Config::default(), &[]).expect("sliceable");
+        let kept: String = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert!(kept.contains("api.send(run_id)"), "{kept}");
+        assert!(kept.contains("user = User()"), "{kept}");
+        assert!(!kept.contains("other_3"), "{kept}");
+    }
 
     fn kept(text: &str) -> String {
         let ranges = plan(text, &Config::default()).expect("sliceable");
