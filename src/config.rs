@@ -45,6 +45,24 @@ struct RawConfig {
     generator: Option<RawGenerator>,
     phases: Option<Vec<RawPhaseRule>>,
     per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
+    consumers: Option<RawConsumers>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConsumers {
+    name_evidence: Option<NameEvidence>,
+}
+
+/// What a consumer found by name only (a same-named field typed UUID elsewhere) does to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameEvidence {
+    /// The site is manual, shown as a possible consumer.
+    #[default]
+    Manual,
+    /// Name-only matches are not reported.
+    Ignore,
 }
 
 /// A rule code in the configuration (`"UM001"`), checked where it is written.
@@ -140,6 +158,8 @@ pub struct Config {
     pub generator_call: String,
     pub phases: Vec<PhaseRule>,
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// `consumers.name-evidence`: what a possible (name-only) consumer does.
+    pub name_evidence: NameEvidence,
 }
 
 pub const DEFAULT_TEST_PATHS: [&str; 5] = [
@@ -456,6 +476,10 @@ impl Config {
             generator_call,
             phases,
             per_file_ignores,
+            name_evidence: raw
+                .consumers
+                .and_then(|c| c.name_evidence)
+                .unwrap_or_default(),
         })
     }
 

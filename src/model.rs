@@ -267,6 +267,57 @@ impl NameSource {
     }
 }
 
+/// What a consumer of a site's value expects.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsumerKind {
+    /// A class field or parameter annotated `UUID` (`Optional[UUID]`, `Mapped[uuid.UUID]`, ...).
+    UuidAnnotation,
+    /// An ORM or schema column of a UUID type (`Column(UUID(...))`, `UUIDField`, ...).
+    UuidColumn,
+    /// Code that parses or checks the value as a UUID (`uuid.UUID(x)`, `isinstance(x, UUID)`).
+    UuidParse,
+    /// A format check (`Field(pattern=...)`, `re.match(P, x)`) the replacement does not pass.
+    Pattern,
+    /// A test that patches this module's `uuid4`.
+    PinnedTest,
+}
+
+impl ConsumerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerKind::UuidAnnotation => "uuid-annotation",
+            ConsumerKind::UuidColumn => "uuid-column",
+            ConsumerKind::UuidParse => "uuid-parse",
+            ConsumerKind::Pattern => "pattern",
+            ConsumerKind::PinnedTest => "pinned-test",
+        }
+    }
+}
+
+/// How a consumer was reached: by following the value through code, or by a name alone.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsumerEvidence {
+    /// The flow was followed to the consumer.
+    Resolved,
+    /// Only a name matches (a same-named field typed UUID elsewhere): a possible consumer.
+    Possible,
+}
+
+impl ConsumerEvidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerEvidence::Resolved => "resolved",
+            ConsumerEvidence::Possible => "possible",
+        }
+    }
+}
+
 /// One piece of evidence behind a judgement, rendered by the report layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Reason {
@@ -332,6 +383,24 @@ pub enum Reason {
     /// A fixable-looking site whose rewrite cannot be made safely.
     NoSafeRewrite {
         why: String,
+    },
+    /// The value reaches code that expects a UUID or checks a format the replacement fails.
+    Consumer {
+        kind: ConsumerKind,
+        /// What consumes it: `field `Account.id``, `parameter `p` of `create``.
+        what: String,
+        path: String,
+        line: usize,
+        evidence: ConsumerEvidence,
+        /// The steps from the site to the consumer.
+        flow: String,
+    },
+    /// The value reaches a format check that a sample replacement passes.
+    FormatChecked {
+        pattern: String,
+        sample: String,
+        path: String,
+        line: usize,
     },
 }
 
@@ -413,6 +482,33 @@ impl fmt::Display for Reason {
             }
             Reason::Suppressed(suppression) => write!(f, "{suppression}"),
             Reason::NoSafeRewrite { why } => write!(f, "not rewritten: {why}"),
+            Reason::Consumer {
+                kind,
+                what,
+                path,
+                line,
+                evidence,
+                flow,
+            } => {
+                let lead = match evidence {
+                    ConsumerEvidence::Resolved => "high risk: consumer",
+                    ConsumerEvidence::Possible => "possible consumer (by name only)",
+                };
+                write!(
+                    f,
+                    "{lead}: {what} ({}) at {path}:{line}, via {flow}",
+                    kind.as_str()
+                )
+            }
+            Reason::FormatChecked {
+                pattern,
+                sample,
+                path,
+                line,
+            } => write!(
+                f,
+                "format check `{pattern}` at {path}:{line} accepts the replacement (sample `{sample}`)"
+            ),
         }
     }
 }
@@ -506,6 +602,8 @@ impl Site {
             ManualReason::Unresolved
         } else if self.in_error_region {
             ManualReason::ErrorRegion
+        } else if self.consumer().is_some() {
+            ManualReason::Consumer
         } else if c.shape == Shape::Object {
             ManualReason::UuidObject
         } else if c.id_type == IdType::Unknown {
@@ -513,6 +611,14 @@ impl Site {
         } else {
             return None;
         })
+    }
+
+    /// The first consumer that blocks a rewrite: its kind, what it is, where, and how sure.
+    pub fn consumer(&self) -> Option<&Reason> {
+        self.classification
+            .reasons
+            .iter()
+            .find(|r| matches!(r, Reason::Consumer { .. }))
     }
 
     /// Why the site is not rewritten automatically, as a sentence fragment for reports (for a
@@ -529,6 +635,24 @@ impl Site {
             Some(ManualReason::UnknownType) => {
                 "unknown id type (name the value, or configure a type word)".to_owned()
             }
+            Some(ManualReason::Consumer) => match self.consumer() {
+                Some(Reason::Consumer {
+                    kind,
+                    what,
+                    path,
+                    line,
+                    evidence,
+                    ..
+                }) => format!(
+                    "the value reaches {} {what} ({}) at {path}:{line}",
+                    match evidence {
+                        ConsumerEvidence::Resolved => "consumer",
+                        ConsumerEvidence::Possible => "possible consumer",
+                    },
+                    kind.as_str()
+                ),
+                _ => "the value reaches a consumer".to_owned(),
+            },
             Some(ManualReason::Suppressed | ManualReason::Other) | None => self
                 .classification
                 .reasons
@@ -546,6 +670,7 @@ impl Site {
 /// command and format; the variants are in the order the rewrite summary lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ManualReason {
+    Consumer,
     UnknownType,
     Secret,
     UuidObject,
@@ -558,6 +683,7 @@ pub enum ManualReason {
 impl ManualReason {
     pub fn describe(self) -> &'static str {
         match self {
+            ManualReason::Consumer => "consumer",
             ManualReason::UnknownType => "unknown type",
             ManualReason::Secret => "secret",
             ManualReason::UuidObject => "UUID object",

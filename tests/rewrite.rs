@@ -37,6 +37,7 @@ fn options_of(raw: &[u8]) -> RewriteOptions {
     RewriteOptions {
         filter: Filter::default(),
         unknown_prefix,
+        ..RewriteOptions::default()
     }
 }
 
@@ -621,6 +622,7 @@ mod generated {
         let options = RewriteOptions {
             filter: Filter::default(),
             unknown_prefix: Some("id".to_owned()),
+            ..RewriteOptions::default()
         };
         runner
             .run(&module(), |text| {

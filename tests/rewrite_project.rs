@@ -125,6 +125,7 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
     let options = RewriteOptions {
         filter: Filter::default(),
         unknown_prefix: Some("id".to_owned()),
+        ..RewriteOptions::default()
     };
     let walk = WalkOptions {
         no_ignore: true,
@@ -132,6 +133,10 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         follow_links: false,
     };
     let run = rewrite_paths(&files, &configs, walk, &options);
+    let options = RewriteOptions {
+        consumers: run.consumers.clone(),
+        ..options
+    };
     let dir = tempfile::tempdir().unwrap();
     let (mut originals, mut results) = (Vec::new(), Vec::new());
     let mut rewritten_sites = 0;

@@ -23,6 +23,7 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
     let options = RewriteOptions {
         filter: filter_of(&args.filter),
         unknown_prefix: args.unknown_prefix.clone(),
+        ..RewriteOptions::default()
     };
     // A killed verified run is repaired before anything is read.
     let recovered = match &args.verify {

@@ -34,6 +34,8 @@ pub struct RewriteOptions {
     pub filter: Filter,
     /// Also rewrite sites of unknown id type, with this prefix.
     pub unknown_prefix: Option<String>,
+    /// The consumer verdicts of a scan of the same files (`rewrite_paths` makes them).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// A site the rewrite did not touch.
@@ -71,6 +73,8 @@ pub struct FileOutcome {
 pub struct RewriteRun {
     pub files: Vec<FileOutcome>,
     pub errors: Vec<FileError>,
+    /// The consumer verdicts the run used (for rewriting its output again).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
@@ -82,7 +86,13 @@ pub fn rewrite_source(
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
-    let sites = analyze(&source, rel_path, config)?;
+    let mut sites = analyze(&source, rel_path, config)?;
+    let key = rel_path.to_string_lossy();
+    for site in &mut sites {
+        if let Some(reasons) = options.consumers.of(&key, site.offset) {
+            crate::consumers::apply(site, reasons.to_vec());
+        }
+    }
     let mut manual = Vec::new();
     if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
         // The generator's own module must not import itself.
@@ -425,6 +435,22 @@ pub fn rewrite_paths(
     walk_options: WalkOptions,
     options: &RewriteOptions,
 ) -> RewriteRun {
+    // The consumer verdicts need every file: a scan first (without the cache: it may belong to
+    // another configuration or be stale for this run).
+    let scanned = crate::pipeline::scan(
+        paths,
+        configs,
+        crate::pipeline::ScanOptions {
+            walk: walk_options,
+            cache: false,
+            progress: None,
+            ..Default::default()
+        },
+    );
+    let options = &RewriteOptions {
+        consumers: std::sync::Arc::new(scanned.verdicts),
+        ..options.clone()
+    };
     let walked = walk(paths, configs, walk_options);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut run = RewriteRun {
@@ -436,6 +462,7 @@ pub fn rewrite_paths(
                 message: message.clone(),
             })
             .collect(),
+        consumers: std::sync::Arc::clone(&options.consumers),
         ..RewriteRun::default()
     };
     let outcomes: Vec<(PathBuf, String, Result<Option<FileRewrite>, String>)> = walked
