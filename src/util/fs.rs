@@ -38,7 +38,7 @@ pub enum ReplaceError {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename. A
 /// symbolic link at `path` is replaced, never written through.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    replace(path, bytes, None, &mut || {}).map_err(|e| match e {
+    replace(path, bytes, None, &mut |_| {}).map_err(|e| match e {
         ReplaceError::Changed => anyhow::anyhow!("{}: {e}", path.display()),
         ReplaceError::Other(e) => e,
     })
@@ -47,16 +47,26 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Replaces the regular file at `path` with `bytes` if it still holds `expected`. `path` should
 /// have no symbolic link in it (canonical): a link at its name is refused.
 pub fn replace_unchanged(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<(), ReplaceError> {
-    replace(path, bytes, Some(expected), &mut || {})
+    replace(path, bytes, Some(expected), &mut |_| {})
 }
 
-/// The one write. `before_rename` runs between the last check and the rename (tests use it to
-/// change the file at the worst moment).
+/// The moments of a checked replacement at which tests change the file, as a concurrent user
+/// could.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Moment {
+    /// After the last check, before the rename (or the exchange).
+    BeforeRename,
+    /// After the exchange, before what was swapped out is compared.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    Exchanged,
+}
+
+/// The one write; `at` runs at each `Moment` of a checked replacement.
 fn replace(
     path: &Path,
     bytes: &[u8],
     expected: Option<&[u8]>,
-    before_rename: &mut dyn FnMut(),
+    at: &mut dyn FnMut(Moment),
 ) -> Result<(), ReplaceError> {
     use std::io::Write;
     let shown = path.display();
@@ -116,10 +126,13 @@ fn replace(
     if !holds(path, expected)? {
         return Err(ReplaceError::Changed);
     }
-    before_rename();
+    at(Moment::BeforeRename);
     #[cfg(target_os = "linux")]
     match exchange(temp.path(), path) {
-        Ok(()) => return swapped(temp, path, expected),
+        Ok(()) => {
+            at(Moment::Exchanged);
+            return swapped(temp, path, expected);
+        }
         // Not supported here (an old kernel, some file systems): a plain rename.
         Err(e)
             if matches!(
@@ -150,9 +163,19 @@ fn swapped(
     path: &Path,
     expected: &[u8],
 ) -> Result<(), ReplaceError> {
+    use std::os::unix::fs::MetadataExt;
     if holds(temp.path(), expected)? {
         // Dropping the temporary removes the old file, now at its name.
         return Ok(());
+    }
+    // If the name no longer holds our file, someone saved a newer one over it since the
+    // exchange: that one stays, and the older change at the temporary's name goes.
+    let ours = temp.as_file().metadata().map(|m| (m.dev(), m.ino())).ok();
+    let at_name = std::fs::symlink_metadata(path)
+        .map(|m| (m.dev(), m.ino()))
+        .ok();
+    if ours.is_some() && ours != at_name {
+        return Err(ReplaceError::Changed);
     }
     match exchange(temp.path(), path) {
         Ok(()) => Err(ReplaceError::Changed),
@@ -327,7 +350,11 @@ mod tests {
         std::fs::write(&path, "x = 1\n").unwrap();
         // After the last check, before the rename: an append through an open file, as a
         // concurrent `>>` would.
-        let mut append = || {
+        let mut append = |moment| {
+            if moment != Moment::BeforeRename {
+                return;
+            }
+            assert_eq!(temporaries(dir.path()).len(), 1);
             use std::io::Write;
             let mut file = std::fs::OpenOptions::new()
                 .append(true)
@@ -352,7 +379,10 @@ mod tests {
         let path = dir.path().join("a.py");
         std::fs::write(&path, "x = 1\n").unwrap();
         // An editor saves the way editors do: a new file renamed over the old one.
-        let mut save = || {
+        let mut save = |moment| {
+            if moment != Moment::BeforeRename {
+                return;
+            }
             let saved = dir.path().join("a.py~");
             std::fs::write(&saved, "x = 1  # edited\n").unwrap();
             std::fs::rename(&saved, &path).unwrap();
@@ -362,6 +392,28 @@ mod tests {
             assert!(matches!(result, Err(ReplaceError::Changed)), "{result:?}");
             assert_eq!(std::fs::read(&path).unwrap(), b"x = 1  # edited\n");
         }
+        assert!(temporaries(dir.path()).is_empty());
+    }
+
+    /// Changed before the exchange, then saved over again right after it: the newest file
+    /// stays at the name, and neither swap loses it.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_file_saved_again_during_the_exchange_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let mut edit = |moment| {
+            let (text, saved) = match moment {
+                Moment::BeforeRename => ("x = 1  # first\n", dir.path().join("a.py~")),
+                Moment::Exchanged => ("x = 1  # second\n", dir.path().join("a.py~~")),
+            };
+            std::fs::write(&saved, text).unwrap();
+            std::fs::rename(&saved, &path).unwrap();
+        };
+        let result = replace(&path, b"x = 2\n", Some(b"x = 1\n"), &mut edit);
+        assert!(matches!(result, Err(ReplaceError::Changed)), "{result:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"x = 1  # second\n");
         assert!(temporaries(dir.path()).is_empty());
     }
 
