@@ -453,6 +453,12 @@ pub fn rewrite_paths(
     };
     let walked = walk(paths, configs, walk_options);
     let cwd = std::env::current_dir().unwrap_or_default();
+    // A path named on the command line is resolved (a linked directory is followed, as its
+    // target is what was asked for); nothing is rewritten outside what they resolve to.
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut run = RewriteRun {
         errors: walked
             .errors
@@ -470,10 +476,13 @@ pub fn rewrite_paths(
         .par_iter()
         .map(|path| {
             let display = display_path(path, &cwd);
-            let result = match configs.for_file(path) {
+            let mut result = match configs.for_file(path) {
                 Ok(config) => rewrite_file(path, &config, options),
                 Err(err) => Err(format!("not rewritten: {err}")),
             };
+            if let Ok(Some(rewrite)) = &mut result {
+                confine(path, &roots, rewrite);
+            }
             (path.clone(), display, result)
         })
         .collect();
@@ -496,14 +505,32 @@ pub fn rewrite_paths(
     run
 }
 
-/// Replaces the file with `bytes` if it still holds `original`; symbolic links are followed.
+/// Refuses the rewrite of a file reached through a symbolic link (`-L`) whose real path lies
+/// outside every path given: the diff, `--check` and `--write` all leave it.
+fn confine(path: &Path, roots: &[PathBuf], rewrite: &mut FileRewrite) {
+    if rewrite.rewritten.is_none() {
+        return;
+    }
+    let why = match std::fs::canonicalize(path) {
+        Ok(real) if roots.iter().any(|root| real.starts_with(root)) => return,
+        Ok(real) => format!(
+            "a symbolic link to {}, outside the paths given: not rewritten",
+            real.display()
+        ),
+        Err(e) => format!("cannot resolve: {e}"),
+    };
+    rewrite.rewritten = None;
+    rewrite.sites_rewritten = 0;
+    rewrite.refused = Some(why);
+}
+
+/// Replaces the file with `bytes` if it still holds `original` (`util::fs::replace_unchanged`:
+/// checked again just before the rename, and by an atomic exchange on Linux); symbolic links are
+/// resolved first, so the file they point to is replaced, and never one outside the paths given
+/// (`rewrite_paths` refuses those).
 pub fn write_back(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), String> {
     let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve: {e}"))?;
-    let current = std::fs::read(&target).map_err(|e| format!("cannot read again: {e}"))?;
-    if current != original {
-        return Err("changed since it was read: not written".to_owned());
-    }
-    crate::util::fs::write_atomically(&target, bytes).map_err(|e| format!("{e:#}"))
+    crate::util::fs::replace_unchanged(&target, original, bytes).map_err(|e| format!("{e:#}"))
 }
 
 #[cfg(test)]
