@@ -314,9 +314,17 @@ fn bindings_of<'t>(root: Node<'t>, name: &str, src: &[u8]) -> Vec<Binding<'t>> {
                 }
             }
             "except_clause" => {
-                names.extend(node.field("alias").filter(|a| a.kind_str() == "identifier"));
+                // `except E as e`: an `alias` field, or an `as_pattern` value, by grammar version.
+                let alias = node.field("alias").or_else(|| {
+                    let mut cursor = node.walk();
+                    node.named_children(&mut cursor)
+                        .find(|c| c.kind_str() == "as_pattern")
+                        .and_then(|p| p.field("alias"))
+                        .and_then(|target| target.named_child(0))
+                });
+                names.extend(alias.filter(|a| a.kind_str() == "identifier"));
                 within = Some(node);
-                from = node.field("alias").map_or(from, |a| a.end_byte());
+                from = alias.map_or(from, |a| a.end_byte());
             }
             "function_definition" | "class_definition" => names.extend(node.field("name")),
             "import_statement" | "import_from_statement" => import_names(node, &mut names),
