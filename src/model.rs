@@ -402,6 +402,62 @@ pub enum Reason {
         path: String,
         line: usize,
     },
+    /// The site's id type has a typed call (`[generator.calls]`) and the rewrite uses it.
+    TypedCall {
+        /// `UnifiedIdGenerator.generate_session_id`.
+        callee: String,
+        /// Each argument filled from scope, in the call's order.
+        args: Vec<FoundName>,
+    },
+    /// The site's id type has a typed call, but the rewrite keeps the base call.
+    TypedCallFallback {
+        callee: String,
+        why: TypedCallFallback,
+    },
+}
+
+/// A name a typed call's placeholder found at the site, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FoundName {
+    /// The expression inserted: `user_id`, `self.user_id`.
+    pub expr: String,
+    pub source: NameOrigin,
+}
+
+/// Where a name visible at a site is bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum NameOrigin {
+    /// A parameter of the enclosing function or lambda.
+    Parameter,
+    /// Bound earlier in the same function (assignment, `for`, `with`, `except`, walrus, import).
+    Local,
+    /// A parameter or local of an enclosing function (a closure).
+    Enclosing,
+    /// `self.name`, assigned or declared by the enclosing method's class.
+    Attribute,
+    /// Bound at the module level.
+    Module,
+}
+
+impl NameOrigin {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameOrigin::Parameter => "a parameter",
+            NameOrigin::Local => "a local bound earlier",
+            NameOrigin::Enclosing => "from an enclosing function",
+            NameOrigin::Attribute => "an attribute of the class",
+            NameOrigin::Module => "a module-level name",
+        }
+    }
+}
+
+/// Why a site with a typed call keeps the base call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum TypedCallFallback {
+    /// No name of a required placeholder is visible at the site (`user_id`, or `a|b`).
+    Missing { names: Vec<String> },
+    /// The site is only part of an id (a suffix in a larger f-string, a truncation).
+    PartOfId,
 }
 
 impl fmt::Display for Reason {
@@ -508,6 +564,32 @@ impl fmt::Display for Reason {
             } => write!(
                 f,
                 "format check `{pattern}` at {path}:{line} accepts the replacement (sample `{sample}`)"
+            ),
+            Reason::TypedCall { callee, args } => {
+                write!(f, "typed call `{callee}`")?;
+                if args.is_empty() {
+                    return Ok(());
+                }
+                let found: Vec<String> = args
+                    .iter()
+                    .map(|a| format!("`{}` ({})", a.expr, a.source.describe()))
+                    .collect();
+                write!(f, " with {}", found.join(", "))
+            }
+            Reason::TypedCallFallback {
+                callee,
+                why: TypedCallFallback::Missing { names },
+            } => write!(
+                f,
+                "base call kept: `{}` for `{callee}` is not visible at the site",
+                names.join("` or `")
+            ),
+            Reason::TypedCallFallback {
+                callee,
+                why: TypedCallFallback::PartOfId,
+            } => write!(
+                f,
+                "base call kept: the site is only part of an id, `{callee}` makes whole ids"
             ),
         }
     }

@@ -437,7 +437,7 @@ fn cli_errors_exit_2_and_never_write_a_file_that_parses_worse() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "uuid-migrate.toml:1: generator.call",
+            "uuid-migrate.toml:3: generator.call",
         ));
     assert_eq!(
         std::fs::read(dir.path().join("str_call.py")).unwrap(),

@@ -426,8 +426,11 @@ fn analyze_parts(
         let shown_line =
             LineWindow::around(line_text, node.start_byte() - line_start, start.column);
         let edit = if classified.classification.fixable {
-            match crate::plan::plan_edit(&classified, src, config) {
-                Ok(edit) => Some(edit),
+            match crate::plan::plan_fix(&classified, src, config) {
+                Ok(planned) => {
+                    classified.classification.reasons.extend(planned.typed_call);
+                    Some(planned.edit)
+                }
                 Err(reason) => {
                     classified.classification.fixable = false;
                     classified.classification.reasons.push(reason);

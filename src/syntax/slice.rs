@@ -292,6 +292,11 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
     if !include.iter().any(|&i| i) {
         return Some(Vec::new());
     }
+    if !config.generator_calls.is_empty() {
+        // Typed calls read the names in scope at each site: the statements that bind them
+        // can be anywhere in the file.
+        return None;
+    }
     close_structure(&lines, &mut include);
     let ranges = ranges_of(&lines, &include);
     let covered: usize = ranges.iter().map(|r| r.len()).sum();
@@ -307,6 +312,11 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
     let mut include = site_lines(text, config, &lines)?;
     if !include.iter().any(|&i| i) {
         return Some(Vec::new());
+    }
+    if !config.generator_calls.is_empty() {
+        // Typed calls read the names in scope at each site: the statements that bind them
+        // can be anywhere in the file.
+        return None;
     }
     let mut functions: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
