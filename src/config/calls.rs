@@ -4,7 +4,7 @@
 //! only) or `{prefix}` (the site's prefix as a string literal). Nothing else can reach a
 //! rewritten file, so no configuration can put code there.
 
-use super::{is_dotted_name, is_python_identifier};
+use super::validate::{is_dotted_name, is_python_identifier};
 
 /// One argument of a call template.
 #[derive(Debug, Clone, PartialEq, Eq)]
