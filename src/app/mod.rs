@@ -91,6 +91,26 @@ fn completions(shell: clap_complete::Shell) -> Output {
     }
 }
 
+/// A rendered report for stdout, or written to `--output FILE` (atomically), then said on
+/// stderr unless `announce` is off (`--quiet`).
+fn deliver(
+    rendered: String,
+    output: Option<&std::path::Path>,
+    announce: bool,
+    stderr: &mut String,
+) -> anyhow::Result<Vec<u8>> {
+    match output {
+        Some(path) => {
+            crate::util::fs::write_atomically(path, rendered.as_bytes())?;
+            if announce {
+                stderr.push_str(&format!("wrote {}\n", path.display()));
+            }
+            Ok(Vec::new())
+        }
+        None => Ok(rendered.into_bytes()),
+    }
+}
+
 /// Runs the pipeline over the paths of a command.
 /// A progress bar is drawn on stderr when it is a terminal.
 pub fn run_scan(walk: &WalkArgs, configs: &Configs) -> ScanResult {

@@ -1,10 +1,9 @@
 //! `uuid-migrate progress`: the sites at each commit of the history, as a table, JSON, CSV, a
 //! burn-down chart or an HTML page.
 
-use super::{Exit, Output};
+use super::{Exit, Output, deliver};
 use crate::cli::{ProgressArgs, ProgressFormat};
 use crate::history::{self, Request, chart, render};
-use crate::util::fs::write_atomically;
 
 pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
     let request = Request {
@@ -31,16 +30,9 @@ pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
     for warning in &outcome.warnings {
         stderr.push_str(&format!("warning: {warning}\n"));
     }
-    let stdout = match &args.output {
-        Some(path) => {
-            write_atomically(path, rendered.as_bytes())?;
-            stderr.push_str(&format!("wrote {}\n", path.display()));
-            String::new()
-        }
-        None => rendered,
-    };
+    let stdout = deliver(rendered, args.output.as_deref(), true, &mut stderr)?;
     Ok(Output {
-        stdout: stdout.into_bytes(),
+        stdout,
         stderr,
         exit: Exit::Clean,
     })

@@ -3,13 +3,12 @@
 
 use std::io::IsTerminal;
 
-use super::{Exit, OnViolations, Output, run_scan};
+use super::{Exit, OnViolations, Output, deliver, run_scan};
 use crate::baseline::Baseline;
 use crate::cli::resolve::{colors, filter_of, load_configs, paths_of};
 use crate::cli::{Format, ScanArgs};
 use crate::config::Config;
 use crate::report::{self, Report, text};
-use crate::util::fs::write_atomically;
 
 pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
     let configs = load_configs(&args.walk)?;
@@ -64,18 +63,9 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
             enabled: stderr_colors,
         },
     );
-    let stdout = match &args.output {
-        Some(path) => {
-            write_atomically(path, rendered.as_bytes())?;
-            if !args.quiet {
-                stderr.push_str(&format!("wrote {}\n", path.display()));
-            }
-            String::new()
-        }
-        None => rendered,
-    };
+    let stdout = deliver(rendered, args.output.as_deref(), !args.quiet, &mut stderr)?;
     Ok(Output {
-        stdout: stdout.into_bytes(),
+        stdout,
         stderr,
         exit,
     })
