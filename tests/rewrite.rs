@@ -265,6 +265,21 @@ fn bytes_outside_the_edits_are_preserved() {
     }
 }
 
+#[test]
+fn tab_indented_files_with_space_continuations_are_rewritten() {
+    // Issue 10.6: tree-sitter read the continuation lines as dedents, the module as one error,
+    // and the generator import as not at module level.
+    let name = "tabs_continuation_spaces.py";
+    let raw = std::fs::read(Path::new(FIXTURES).join(name)).unwrap();
+    let outcome = rewrite(&raw, name, &RewriteOptions::default());
+    assert_eq!(outcome.refused, None);
+    assert!(outcome.manual.is_empty(), "{:?}", outcome.manual);
+    assert_eq!(outcome.sites_rewritten, 3);
+    let new = String::from_utf8(result_of(&outcome)).unwrap();
+    assert!(new.contains("\n\nfrom shared.id_generation.unified_id_generator import UnifiedIdGenerator\n\n\nclass Sessions:\n"));
+    assert!(!new.contains("import uuid"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The binary, as a user runs it.
 

@@ -1,9 +1,36 @@
 //! Byte edits on the file's original bytes: encoding the replacement text, sorting, skipping
-//! overlaps, applying, and the re-parse guard's measure of how badly a text parses.
+//! overlaps, applying, the parse the rewrite judges a file by, and the re-parse guard's measure
+//! of how badly a text parses.
+
+use std::borrow::Cow;
+use std::time::Duration;
 
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::syntax::parse::{SourceFile, TextEncoding, parse_incremental};
+use crate::syntax::parse::{ParseError, SourceFile, TextEncoding, parse, parse_incremental};
+
+/// The text the rewrite parses: `text` with every tab read as one space (same length, same
+/// offsets, so node texts are still read from `text`).
+///
+/// tree-sitter-python counts a tab as eight columns wherever it stands, and emits a dedent inside
+/// brackets when a continuation line is indented less than its block (`\t\tx = (a and` over
+/// `            b)`): a valid file indented with tabs whose continuation lines use spaces then
+/// parses as one error from the top, and no import is found at module level. Python ignores the
+/// indentation of continuation lines, and accepts a file only when its indentation compares
+/// the same with a tab as one column as with tabs to multiples of eight (else `TabError`), so a
+/// tab as one column gives Python's block structure.
+pub fn structure_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\t') {
+        Cow::Owned(text.replace('\t', " "))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The tree the rewrite judges `text` by (see `structure_text`).
+pub fn parse_structure(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
+    parse(&structure_text(text), budget)
+}
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +119,7 @@ pub fn damage(tree: &Tree) -> ParseDamage {
     damage
 }
 
-/// The tree of `new_text`, re-parsed incrementally from `old_tree` (the tree of the text that
+/// The tree of `new_text` (see `parse_structure`), re-parsed incrementally from `old_tree` (the tree of the text that
 /// `edits` turned into `new_text`): only the edited statements are parsed again, and the result
 /// is the tree a full parse would give. `None` when the edits are not in text offsets (a legacy
 /// encoding) or tree-sitter gives up; the caller then parses in full.
@@ -134,7 +161,7 @@ pub fn reparse(
         });
         delta += edit.bytes.len() as isize - (end - start) as isize;
     }
-    parse_incremental(new_text, &tree)
+    parse_incremental(&structure_text(new_text), &tree)
 }
 
 /// The position after `bytes`, starting at `from`.

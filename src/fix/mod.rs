@@ -23,9 +23,9 @@ use crate::model::Filter;
 use crate::model::{Binding, ManualReason, Position, Reason, Site};
 use crate::pipeline::walk::{WalkOptions, walk};
 use crate::pipeline::{FileError, analyze};
-use crate::syntax::parse::{SourceFile, parse};
+use crate::syntax::parse::SourceFile;
 use crate::util::paths::display_path;
-use apply::{ByteEdit, apply, damage, encode, without_overlaps};
+use apply::{ByteEdit, apply, damage, encode, parse_structure, without_overlaps};
 
 /// Which sites a rewrite touches.
 #[derive(Debug, Clone, Default)]
@@ -126,7 +126,7 @@ pub fn rewrite_source(
     }
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
-    let tree = parse(&source.text, budget).map_err(|e| e.to_string())?;
+    let tree = parse_structure(&source.text, budget).map_err(|e| e.to_string())?;
     if let Some(prefix) = &options.unknown_prefix {
         plan_unknown(
             &source,
@@ -278,7 +278,7 @@ fn apply_with_imports(
             // for files of ordinary size, to keep the test suite fast.
             #[cfg(debug_assertions)]
             if result.text.len() < 32 * 1024
-                && let Ok(full) = parse(&result.text, budget)
+                && let Ok(full) = parse_structure(&result.text, budget)
             {
                 debug_assert_eq!(
                     tree.root_node().to_sexp(),
@@ -288,7 +288,7 @@ fn apply_with_imports(
             }
             tree
         }
-        None => parse(&result.text, budget).map_err(|e| e.to_string())?,
+        None => parse_structure(&result.text, budget).map_err(|e| e.to_string())?,
     };
     let after = damage(&tree);
     if after.errors > before.damage.errors {
