@@ -3,7 +3,7 @@
 //! has it, and drop `import uuid` / `uuid4` bindings that nothing in the file uses any more.
 
 use crate::syntax::NodeExt;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tree_sitter::{Node, Tree};
 
 use crate::config::Config;
@@ -256,7 +256,11 @@ fn is_docstring(stmt: Node<'_>) -> bool {
             .is_some_and(|c| matches!(c.kind_str(), "string" | "concatenated_string"))
 }
 
-/// Bindings of the uuid module or `uuid4` whose name a rewritten site used and nothing uses now.
+/// Bindings of the uuid module or `uuid4` whose name a rewritten site used and that nothing
+/// reads any more. Each import statement is judged by the reads it binds (its function, its
+/// class body, or the module), so a function's own `import uuid` goes with its last use even
+/// when another function's import of `uuid` is still used. Nothing is removed from a file with
+/// syntax errors: what a read there binds to is not known, and a second run must not see more.
 fn removals(
     tree: &Tree,
     text: &str,
@@ -264,18 +268,11 @@ fn removals(
     replaced: Replaced<'_>,
     insertion: Option<usize>,
 ) -> Vec<Edit> {
-    if rewritten_names.is_empty() {
+    let root = tree.root_node();
+    if rewritten_names.is_empty() || root.has_error() {
         return Vec::new();
     }
     let src = text.as_bytes();
-    let root = tree.root_node();
-    let unused: BTreeSet<&String> = rewritten_names
-        .iter()
-        .filter(|name| !still_used(root, text, name, replaced))
-        .collect();
-    if unused.is_empty() {
-        return Vec::new();
-    }
     // Every import of uuid names `uuid` in its text.
     let mut statements: Vec<Node<'_>> = Vec::new();
     for at in memchr::memmem::find_iter(src, b"uuid") {
@@ -289,6 +286,22 @@ fn removals(
             statements.push(stmt);
         }
     }
+    let reads: BTreeMap<&String, Reads> = rewritten_names
+        .iter()
+        .map(|name| {
+            // The function and class bodies that bind the name themselves.
+            let binders: HashSet<usize> = statements
+                .iter()
+                .filter(|&&stmt| {
+                    imported_names(stmt, src)
+                        .iter()
+                        .any(|(_, local)| local == name)
+                })
+                .map(|&stmt| binding_scope(stmt).id())
+                .collect();
+            (name, remaining_reads(root, text, name, &binders, replaced))
+        })
+        .collect();
     let mut edits = Vec::new();
     for stmt in statements {
         let from = stmt.kind_str() == "import_from_statement";
@@ -298,6 +311,7 @@ fn removals(
         if from && !from_uuid {
             continue;
         }
+        let scope = binding_scope(stmt).id();
         let items = import_items(stmt);
         let remove: Vec<bool> = items
             .iter()
@@ -308,7 +322,7 @@ fn removals(
                 } else {
                     imported == "uuid"
                 };
-                binds_uuid && unused.contains(&local)
+                binds_uuid && reads.get(&local).is_some_and(|r| !r.see(scope))
             })
             .collect();
         edits.extend(remove_items(text, stmt, &items, &remove, insertion));
@@ -331,15 +345,75 @@ fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The namespace a statement binds its names in: the function or class whose body holds it,
+/// else the module. (Lambdas and comprehensions cannot hold an import.)
+fn binding_scope(node: Node<'_>) -> Node<'_> {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if matches!(
+            parent.kind_str(),
+            "function_definition" | "class_definition"
+        ) && parent.field("body").is_some_and(|b| b.id() == child.id())
+        {
+            return parent;
+        }
+        child = parent;
+    }
+    child
+}
+
+/// The scope whose binding a read at `node` sees, as Python resolves names: the nearest
+/// function around it that binds the name (`binders`), the class body it stands in directly
+/// when that class binds it (methods do not see class names), else the module.
+fn resolving_scope<'t>(node: Node<'t>, binders: &HashSet<usize>) -> Node<'t> {
+    let mut scope = binding_scope(node);
+    let mut innermost = true;
+    loop {
+        let binds = binders.contains(&scope.id());
+        match scope.kind_str() {
+            "function_definition" if binds => return scope,
+            "class_definition" if binds && innermost => return scope,
+            "function_definition" | "class_definition" => {}
+            _ => return scope,
+        }
+        innermost = false;
+        scope = binding_scope(scope);
+    }
+}
+
+/// Which bindings of a name are still read after the site edits.
+enum Reads {
+    /// The bindings of these scopes (node ids).
+    Scopes(HashSet<usize>),
+    /// Any binding: a `global` or `nonlocal` statement names it.
+    All,
+}
+
+impl Reads {
+    fn see(&self, scope: usize) -> bool {
+        match self {
+            Reads::Scopes(scopes) => scopes.contains(&scope),
+            Reads::All => true,
+        }
+    }
+}
+
 fn is_identifier_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Whether `name` is still read, after the site edits, anywhere outside import statements
-/// (conservatively: any identifier with that text but attribute and keyword names, a string
-/// equal to it (`__all__`), or a mention inside an error region).
-fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) -> bool {
+/// The scopes whose binding of `name` is still read, after the site edits, outside import
+/// statements (conservatively: any identifier with that text but attribute and keyword names,
+/// and a string equal to it (`__all__`)); `binders` are the scopes with their own import of it.
+fn remaining_reads(
+    root: Node<'_>,
+    text: &str,
+    name: &str,
+    binders: &HashSet<usize>,
+    replaced: Replaced<'_>,
+) -> Reads {
     let src = text.as_bytes();
+    let mut scopes = HashSet::new();
     for at in memchr::memmem::find_iter(src, name.as_bytes()) {
         let end = at + name.len();
         let whole_word = (at == 0 || !is_identifier_byte(src[at - 1]))
@@ -351,32 +425,38 @@ fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) ->
             continue;
         };
         let mut in_import = false;
-        let mut in_error = false;
         let mut current = Some(node);
         while let Some(n) = current {
-            match n.kind_str() {
-                "import_statement" | "import_from_statement" | "future_import_statement" => {
-                    in_import = true;
-                }
-                "ERROR" => in_error = true,
-                _ => {}
+            if matches!(
+                n.kind_str(),
+                "import_statement" | "import_from_statement" | "future_import_statement"
+            ) {
+                in_import = true;
+                break;
             }
             current = n.parent();
-        }
-        if in_error {
-            return true;
         }
         if in_import {
             continue;
         }
         let exact = node.start_byte() == at && node.end_byte() == end;
-        match node.kind_str() {
-            "identifier" if exact && !is_name_only(node) => return true,
-            "string_content" if exact => return true,
-            _ => {}
+        let read = match node.kind_str() {
+            "identifier" if exact => {
+                if node.parent().is_some_and(|p| {
+                    matches!(p.kind_str(), "global_statement" | "nonlocal_statement")
+                }) {
+                    return Reads::All;
+                }
+                !is_name_only(node)
+            }
+            "string_content" => exact,
+            _ => false,
+        };
+        if read {
+            scopes.insert(resolving_scope(node, binders).id());
         }
     }
-    false
+    Reads::Scopes(scopes)
 }
 
 /// An identifier that names an attribute or a keyword, not a variable.

@@ -75,19 +75,76 @@ pub struct RewriteRun {
 
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
 /// decoded or parsed at all.
+///
+/// A file with syntax errors is rewritten only when a second run on the result would change
+/// nothing: tree-sitter recovers from an error by costs that count the bytes around it, so the
+/// site edits can move the error region, and a site left in it (or the `import uuid` it keeps)
+/// can come out of it. A second run sees only the rewritten text, so the result is judged as it
+/// will: when it is not settled, the file is left as it is and its sites are reported.
 pub fn rewrite_source(
     raw: Vec<u8>,
     rel_path: &Path,
     config: &Config,
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
+    let first = rewrite_once(raw, rel_path, config, options)?;
+    let Some(new) = first.outcome.rewritten.as_ref().filter(|_| first.broken) else {
+        return Ok(first.outcome);
+    };
+    let settled = rewrite_once(new.clone(), rel_path, config, options)
+        .is_ok_and(|again| again.outcome.rewritten.is_none());
+    if settled {
+        return Ok(first.outcome);
+    }
+    let mut outcome = first.outcome;
+    outcome.rewritten = None;
+    outcome.sites_rewritten = 0;
+    outcome
+        .manual
+        .extend(first.rewritten.into_iter().map(|position| ManualSite {
+            position,
+            reason: ManualReason::ErrorRegion,
+            detail: Some(
+                "the file has syntax errors that move when it is rewritten: fix them first"
+                    .to_owned(),
+            ),
+        }));
+    outcome.manual.sort_by_key(|m| m.position);
+    Ok(outcome)
+}
+
+/// One rewrite of a file, and what deciding whether a second run would change it needs.
+struct Pass {
+    outcome: FileRewrite,
+    /// The file had syntax errors (and some of its sites were rewritten).
+    broken: bool,
+    /// Where the rewritten sites are.
+    rewritten: Vec<Position>,
+}
+
+impl Pass {
+    fn unchanged(outcome: FileRewrite) -> Pass {
+        Pass {
+            outcome,
+            broken: false,
+            rewritten: Vec::new(),
+        }
+    }
+}
+
+fn rewrite_once(
+    raw: Vec<u8>,
+    rel_path: &Path,
+    config: &Config,
+    options: &RewriteOptions,
+) -> Result<Pass, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
     let sites = analyze(&source, rel_path, config)?;
     let mut manual = Vec::new();
     if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
         // The generator's own module must not import itself.
         let why = "the generator's own module is never rewritten".to_owned();
-        return Ok(FileRewrite {
+        return Ok(Pass::unchanged(FileRewrite {
             manual: sites
                 .iter()
                 .filter(|s| options.filter.matches(s))
@@ -95,7 +152,7 @@ pub fn rewrite_source(
                 .collect(),
             original: source.raw,
             ..FileRewrite::default()
-        });
+        }));
     }
     let mut planned: Vec<(usize, crate::model::Edit)> = Vec::new();
     let mut unknown = Vec::new();
@@ -122,7 +179,7 @@ pub fn rewrite_source(
     if planned.is_empty() && unknown.is_empty() {
         outcome.manual = manual;
         outcome.original = source.raw;
-        return Ok(outcome);
+        return Ok(Pass::unchanged(outcome));
     }
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
@@ -177,7 +234,7 @@ pub fn rewrite_source(
     outcome.manual = manual;
     if edits.is_empty() {
         outcome.original = source.raw;
-        return Ok(outcome);
+        return Ok(Pass::unchanged(outcome));
     }
     let names: BTreeSet<String> = rewritten
         .iter()
@@ -218,7 +275,11 @@ pub fn rewrite_source(
     }
     outcome.manual.sort_by_key(|m| m.position);
     outcome.original = source.raw;
-    Ok(outcome)
+    Ok(Pass {
+        outcome,
+        broken: before.damage.errors > 0,
+        rewritten: rewritten.iter().map(|&i| sites[i].start).collect(),
+    })
 }
 
 /// What the guard compares the rewritten file with.
