@@ -790,8 +790,9 @@ mod generated {
             any::<bool>(),
             any::<bool>(),
             proptest::collection::vec((0..NAMES.len(), 0..6usize, 0..18usize, any::<bool>()), 1..6),
+            any::<bool>(),
         )
-            .prop_map(|(import, docstring, crlf, future, statements)| {
+            .prop_map(|(import, docstring, crlf, future, statements, tabs)| {
                 let (line, call, reference) = IMPORTS[import];
                 let mut text = String::new();
                 if docstring {
@@ -810,6 +811,12 @@ mod generated {
                     } else {
                         text.push_str(&format!("{stmt}\n"));
                     }
+                }
+                // Tabs, and continuation lines in spaces indented less than their block
+                // (issue 10.6).
+                if tabs {
+                    text = text.replace("\n    ", "\n\t");
+                    text.push_str("\n\ndef continued(a, b):\n\tif a:\n\t\tif (a and\n            b):\n\t\t\treturn a\n\treturn b\n");
                 }
                 if crlf {
                     text = text.replace('\n', "\r\n");
