@@ -299,7 +299,9 @@ fn a_broken_file_whose_error_region_moves_is_left_until_it_is_fixed() {
         .iter()
         .filter(|m| {
             m.reason == ManualReason::ErrorRegion
-                && m.detail.as_deref().is_some_and(|d| d.contains("fix them first"))
+                && m.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("fix them first"))
         })
         .map(|m| m.position.line)
         .collect();
@@ -329,7 +331,10 @@ fn a_function_import_goes_with_the_reads_it_binds() {
     assert!(!body("def make_pair").contains("import"), "{new}");
     assert!(!body("    def new_request_id").contains("import"), "{new}");
     // Still read: by the function itself, by the class body, by a nested function.
-    assert!(body("def make_namespace_id").contains("    import uuid\n"), "{new}");
+    assert!(
+        body("def make_namespace_id").contains("    import uuid\n"),
+        "{new}"
+    );
     assert!(body("class Loader").contains("    import uuid\n"), "{new}");
     assert!(body("def outer").contains("    import uuid\n"), "{new}");
 }
@@ -368,7 +373,10 @@ mod broken {
 
     fn stdlib_dir() -> Option<PathBuf> {
         let out = std::process::Command::new("python3")
-            .args(["-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"])
+            .args([
+                "-c",
+                "import sysconfig; print(sysconfig.get_path('stdlib'))",
+            ])
             .output()
             .ok()?;
         let dir = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());

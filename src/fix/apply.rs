@@ -217,6 +217,24 @@ mod tests {
     }
 
     #[test]
+    fn a_tab_indented_file_with_space_continuations_parses() {
+        let text = "def f(a, b):\n\tif a:\n\t\tx = (a and\n            b)\n\treturn 2\n";
+        let raw = crate::syntax::parse::parse(text, None).unwrap();
+        assert!(
+            raw.root_node().has_error(),
+            "tree-sitter-python reads a dedent"
+        );
+        let tree = parse_structure(text, None).unwrap();
+        assert!(
+            !tree.root_node().has_error(),
+            "{}",
+            tree.root_node().to_sexp()
+        );
+        assert_eq!(structure_text(text).len(), text.len());
+        assert!(matches!(structure_text("x = 1\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn incremental_reparse_equals_a_full_parse() {
         let old = SourceFile::decode(
             "\u{feff}import uuid\n\ndef f():\n    return str(uuid.uuid4())  # x\n"

@@ -1,6 +1,7 @@
 //! Imports after the site edits: add the generator import once at module level (after the
 //! docstring, `from __future__` imports and the leading import block) unless the file already
-//! has it, and drop `import uuid` / `uuid4` bindings that nothing in the file uses any more.
+//! has it, and drop `import uuid` / `uuid4` bindings that nothing reads any more in the scope
+//! they bind (function, class body or module); none in a file with syntax errors.
 
 use crate::syntax::NodeExt;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -628,6 +629,46 @@ mod tests {
             out,
             format!("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n{IMPORT}\n\nx = 1\n")
         );
+    }
+
+    #[test]
+    fn each_import_is_judged_by_the_reads_it_binds() {
+        // A function's own import goes although another function's import is still read.
+        let src = "def f():\n    import uuid\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "def f():\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        );
+        // A module import goes when every read sees a function's own import.
+        let src = "import uuid\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        );
+        // A nested function reads the import of the function around it.
+        let kept = "def f():\n    import uuid\n\n    def g():\n        return uuid.uuid1()\n\n    return g\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+    }
+
+    #[test]
+    fn class_bodies_are_scopes_that_methods_do_not_see() {
+        // The method reads the module's import, not the class's.
+        let src = "import uuid\n\n\nclass C:\n    import uuid\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "import uuid\n\n\nclass C:\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n"
+        );
+        // A default value is read in the class body.
+        let kept = "class C:\n    import uuid\n    x = 1\n\n    def m(self, ns=uuid.NAMESPACE_DNS):\n        return ns\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+    }
+
+    #[test]
+    fn global_declarations_and_syntax_errors_keep_every_import() {
+        let kept = "import uuid\n\n\ndef f():\n    global uuid\n    import uuid\n    return G()\n\n\ndef g():\n    return uuid.uuid1()\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+        let broken = "import uuid\n\n\ndef f(:\n    return G()\n";
+        assert_eq!(run(broken, &["uuid"], false), broken);
     }
 
     #[test]

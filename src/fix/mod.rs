@@ -101,13 +101,15 @@ pub fn rewrite_source(
     outcome.sites_rewritten = 0;
     outcome
         .manual
-        .extend(first.rewritten.into_iter().map(|position| ManualSite {
-            position,
-            reason: ManualReason::ErrorRegion,
-            detail: Some(
-                "the file has syntax errors that move when it is rewritten: fix them first"
-                    .to_owned(),
-            ),
+        .extend(first.rewritten.into_iter().map(|position| {
+            ManualSite {
+                position,
+                reason: ManualReason::ErrorRegion,
+                detail: Some(
+                    "the file has syntax errors that move when it is rewritten: fix them first"
+                        .to_owned(),
+                ),
+            }
         }));
     outcome.manual.sort_by_key(|m| m.position);
     Ok(outcome)
