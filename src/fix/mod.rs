@@ -76,11 +76,12 @@ pub struct RewriteRun {
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
 /// decoded or parsed at all.
 ///
-/// A file with syntax errors is rewritten only when a second run on the result would change
-/// nothing: tree-sitter recovers from an error by costs that count the bytes around it, so the
-/// site edits can move the error region, and a site left in it (or the `import uuid` it keeps)
-/// can come out of it. A second run sees only the rewritten text, so the result is judged as it
-/// will: when it is not settled, the file is left as it is and its sites are reported.
+/// A file is rewritten only when a second run on the result would change nothing. A second run
+/// sees only the rewritten text, so the result is judged as it will be (in the usual case, one
+/// more analysis that finds nothing to do). A file with syntax errors can fail this: tree-sitter
+/// recovers from an error by costs that count the bytes around it, so the site edits can move
+/// the error region, and a site left in it can come out of it; the file is then left as it is
+/// and its sites are reported. In a file without errors it would be a bug: the file is refused.
 pub fn rewrite_source(
     raw: Vec<u8>,
     rel_path: &Path,
@@ -88,7 +89,7 @@ pub fn rewrite_source(
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
     let first = rewrite_once(raw, rel_path, config, options)?;
-    let Some(new) = first.outcome.rewritten.as_ref().filter(|_| first.broken) else {
+    let Some(new) = first.outcome.rewritten.as_ref() else {
         return Ok(first.outcome);
     };
     let settled = rewrite_once(new.clone(), rel_path, config, options)
@@ -96,29 +97,50 @@ pub fn rewrite_source(
     if settled {
         return Ok(first.outcome);
     }
+    let broken = first.broken || parses_with_errors(&first.outcome.original, config);
     let mut outcome = first.outcome;
     outcome.rewritten = None;
     outcome.sites_rewritten = 0;
+    let (reason, detail) = if broken {
+        (
+            ManualReason::ErrorRegion,
+            "the file has syntax errors that move when it is rewritten: fix them first",
+        )
+    } else {
+        outcome.refused =
+            Some("a second rewrite would change the result again: not rewritten".to_owned());
+        (
+            ManualReason::Other,
+            "the file is not rewritten (see the error)",
+        )
+    };
     outcome
         .manual
-        .extend(first.rewritten.into_iter().map(|position| {
-            ManualSite {
-                position,
-                reason: ManualReason::ErrorRegion,
-                detail: Some(
-                    "the file has syntax errors that move when it is rewritten: fix them first"
-                        .to_owned(),
-                ),
-            }
+        .extend(first.rewritten.into_iter().map(|position| ManualSite {
+            position,
+            reason,
+            detail: Some(detail.to_owned()),
         }));
     outcome.manual.sort_by_key(|m| m.position);
     Ok(outcome)
 }
 
+/// Whether tree-sitter finds an error in the file as it is, tabs counted its own way (the
+/// analysis reads the file so; the rewrite reads a tab as one column, see `parse_structure`).
+fn parses_with_errors(raw: &[u8], config: &Config) -> bool {
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    SourceFile::decode(raw.to_vec())
+        .ok()
+        .and_then(|source| crate::syntax::parse::parse(&source.text, budget).ok())
+        .is_none_or(|tree| tree.root_node().has_error())
+}
+
 /// One rewrite of a file, and what deciding whether a second run would change it needs.
 struct Pass {
     outcome: FileRewrite,
-    /// The file had syntax errors (and some of its sites were rewritten).
+    /// The file has syntax errors as the rewrite reads it (and some of its sites were
+    /// rewritten).
     broken: bool,
     /// Where the rewritten sites are.
     rewritten: Vec<Position>,
