@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{Area, IdType, Risk, SiteKind};
 
+mod calls;
 mod nearest;
+pub use calls::{CallTemplate, TemplateArg};
 pub use nearest::Configs;
 
 /// A configuration file that cannot be used, with where and how to fix it.
@@ -45,6 +47,24 @@ struct RawConfig {
     generator: Option<RawGenerator>,
     phases: Option<Vec<RawPhaseRule>>,
     per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
+    consumers: Option<RawConsumers>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConsumers {
+    name_evidence: Option<NameEvidence>,
+}
+
+/// What a consumer found by name only (a same-named field typed UUID elsewhere) does to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameEvidence {
+    /// The site is manual, shown as a possible consumer.
+    #[default]
+    Manual,
+    /// Name-only matches are not reported.
+    Ignore,
 }
 
 /// A rule code in the configuration (`"UM001"`), checked where it is written.
@@ -70,8 +90,31 @@ impl<'de> Deserialize<'de> for RuleCode {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGenerator {
-    import: Option<String>,
-    call: Option<String>,
+    import: Option<toml::Spanned<String>>,
+    call: Option<toml::Spanned<String>>,
+    calls: Option<BTreeMap<String, toml::Spanned<String>>>,
+}
+
+/// A mistake found after parsing, with the byte offset of the value it is about when known
+/// (else the message names the table's first line).
+#[derive(Debug)]
+struct RawError {
+    message: String,
+    at: Option<usize>,
+}
+
+impl From<String> for RawError {
+    fn from(message: String) -> Self {
+        RawError { message, at: None }
+    }
+}
+
+/// `message` about the value spanned by `value`.
+fn at<T>(value: &toml::Spanned<T>, message: String) -> RawError {
+    RawError {
+        message,
+        at: Some(value.span().start),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,8 +181,12 @@ pub struct Config {
     pub abbreviations: HashMap<String, String>,
     pub generator_import: String,
     pub generator_call: String,
+    /// `[generator.calls]`: the typed call for each id type that has one.
+    pub generator_calls: BTreeMap<IdType, CallTemplate>,
     pub phases: Vec<PhaseRule>,
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// `consumers.name-evidence`: what a possible (name-only) consumer does.
+    pub name_evidence: NameEvidence,
 }
 
 pub const DEFAULT_TEST_PATHS: [&str; 5] = [
@@ -333,14 +380,18 @@ impl Config {
                 ..config
             })
             .map(Some)
-            .map_err(|message| ConfigError::Invalid {
+            .map_err(|err| ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line: section_line,
-                message,
+                line: err.at.map_or(section_line, |at| line_of(text, at)),
+                message: err.message,
             })
     }
 
-    fn from_raw(raw: RawConfig, source: Option<PathBuf>, root: PathBuf) -> Result<Config, String> {
+    fn from_raw(
+        raw: RawConfig,
+        source: Option<PathBuf>,
+        root: PathBuf,
+    ) -> Result<Config, RawError> {
         let include = raw
             .include
             .as_deref()
@@ -386,21 +437,53 @@ impl Config {
             if !is_identifier_like(&prefix) {
                 return Err(format!(
                     "abbreviation `{word}` = \"{prefix}\": a prefix may hold only letters, digits and `_`"
-                ));
+                )
+                .into());
             }
             abbreviations.insert(word, prefix);
         }
         let generator = raw.generator.unwrap_or(RawGenerator {
             import: None,
             call: None,
+            calls: None,
         });
-        let generator_import = generator
-            .import
-            .unwrap_or_else(|| DEFAULT_GENERATOR_IMPORT.to_owned());
-        let generator_call = generator
-            .call
-            .unwrap_or_else(|| DEFAULT_GENERATOR_CALL.to_owned());
-        validate_generator(&generator_import, &generator_call)?;
+        let generator_import = match &generator.import {
+            Some(import) => {
+                validate_import(import.get_ref()).map_err(|message| at(import, message))?;
+                import.get_ref().clone()
+            }
+            None => DEFAULT_GENERATOR_IMPORT.to_owned(),
+        };
+        let binding = binding_of(&generator_import);
+        let generator_call = match &generator.call {
+            Some(call) => {
+                validate_call(call.get_ref(), binding).map_err(|message| at(call, message))?;
+                call.get_ref().clone()
+            }
+            None => {
+                validate_call(DEFAULT_GENERATOR_CALL, binding)?;
+                DEFAULT_GENERATOR_CALL.to_owned()
+            }
+        };
+        let generator_calls = generator
+            .calls
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, template)| {
+                let id_type = typed_call_key(&key).map_err(|message| at(&template, message))?;
+                CallTemplate::parse(template.get_ref(), binding)
+                    .map(|parsed| (id_type, parsed))
+                    .map_err(|message| {
+                        at(
+                            &template,
+                            format!(
+                                "generator.calls.{key} = \"{}\": {message}",
+                                template.get_ref()
+                            ),
+                        )
+                    })
+            })
+            .collect::<Result<BTreeMap<_, _>, RawError>>()?;
         let phases = raw
             .phases
             .unwrap_or_default()
@@ -454,8 +537,13 @@ impl Config {
             abbreviations,
             generator_import,
             generator_call,
+            generator_calls,
             phases,
             per_file_ignores,
+            name_evidence: raw
+                .consumers
+                .and_then(|c| c.name_evidence)
+                .unwrap_or_default(),
         })
     }
 
@@ -488,10 +576,28 @@ impl Config {
 
     /// The name the generator is imported as (`UnifiedIdGenerator`).
     pub fn generator_binding(&self) -> &str {
-        self.generator_import
-            .rsplit(' ')
-            .next()
-            .unwrap_or("UnifiedIdGenerator")
+        binding_of(&self.generator_import)
+    }
+}
+
+/// The name an import statement binds: its last word.
+fn binding_of(import: &str) -> &str {
+    import.rsplit(' ').next().unwrap_or("UnifiedIdGenerator")
+}
+
+/// A `[generator.calls]` key: an id type that can be rewritten.
+fn typed_call_key(key: &str) -> Result<IdType, String> {
+    use serde::de::IntoDeserializer;
+    let parsed: Result<IdType, serde::de::value::Error> =
+        IdType::deserialize(key.into_deserializer());
+    match parsed {
+        Ok(IdType::Secret | IdType::Unknown) => Err(format!(
+            "generator.calls.{key}: {key} sites are never rewritten, so they take no call template (remove the key)"
+        )),
+        Ok(id_type) => Ok(id_type),
+        Err(_) => Err(format!(
+            "generator.calls: unknown id type `{key}`, expected one of websocket, transaction, metric, trace, execution, thread, user, session, request, agent, tool"
+        )),
     }
 }
 
@@ -505,22 +611,57 @@ fn is_identifier_like(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn validate_generator(import: &str, call: &str) -> Result<(), String> {
-    let words: Vec<&str> = import.split_whitespace().collect();
-    let well_formed = matches!(words.as_slice(), ["from", _, "import", _])
-        || matches!(words.as_slice(), ["from", _, "import", _, "as", _]);
+/// Both land verbatim in rewritten files: only the shapes below, made of Python identifiers, so
+/// no configuration can inject code (a newline, `;`, a call) into user files.
+fn validate_import(import: &str) -> Result<(), String> {
+    let words: Vec<&str> = import.split(' ').collect();
+    let well_formed = match words.as_slice() {
+        ["from", module, "import", name] => is_dotted_name(module) && is_python_identifier(name),
+        ["from", module, "import", name, "as", alias] => {
+            is_dotted_name(module) && is_python_identifier(name) && is_python_identifier(alias)
+        }
+        _ => false,
+    };
     if !well_formed {
         return Err(format!(
             "generator.import = \"{import}\": expected `from MODULE import NAME` (optionally `as ALIAS`)"
         ));
     }
-    let binding = words.last().copied().unwrap_or_default();
-    if call.split('.').next().is_none_or(|head| head != binding) {
+    Ok(())
+}
+
+/// `generator.call`: the imported name and a method, nothing else.
+fn validate_call(call: &str, binding: &str) -> Result<(), String> {
+    if call.split('.').next().is_none_or(|head| head != binding)
+        || !is_dotted_name(call)
+        || !call.contains('.')
+    {
         return Err(format!(
-            "generator.call = \"{call}\" must start with the imported name `{binding}` (e.g. `{binding}.generate_base_id`)"
+            "generator.call = \"{call}\" must be the imported name `{binding}` and a method, as Python identifiers joined by dots (e.g. `{binding}.generate_base_id`)"
         ));
     }
     Ok(())
+}
+
+/// A Python identifier (ASCII letters, digits, `_`; not starting with a digit; not a keyword).
+fn is_python_identifier(word: &str) -> bool {
+    const KEYWORDS: [&str; 35] = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&word)
+}
+
+/// `a.b.c`: identifiers joined by dots.
+fn is_dotted_name(text: &str) -> bool {
+    text.split('.').all(is_python_identifier)
 }
 
 fn glob(key: &str, pattern: &str) -> Result<globset::Glob, String> {
@@ -563,6 +704,33 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         path
+    }
+
+    fn validate_generator(import: &str, call: &str) -> Result<(), String> {
+        validate_import(import).and_then(|()| validate_call(call, binding_of(import)))
+    }
+
+    #[test]
+    fn generator_import_and_call_cannot_carry_code() {
+        let good = "from shared.ids import UnifiedIdGenerator";
+        assert!(validate_generator(good, "UnifiedIdGenerator.generate_base_id").is_ok());
+        assert!(validate_generator("from a.b import G as Gen", "Gen.make").is_ok());
+        for (import, call) in [
+            (good, "UnifiedIdGenerator.gen\nimport os; os.system('x')"),
+            (good, "UnifiedIdGenerator.gen; import os"),
+            (good, "UnifiedIdGenerator.gen()"),
+            (good, "UnifiedIdGenerator"),
+            ("from a import G\nimport os", "G.gen"),
+            ("from os;x import G", "G.gen"),
+            ("from a import  G", "G.gen"),
+            ("from a import class", "class.gen"),
+            ("from 1a import G", "G.gen"),
+        ] {
+            assert!(
+                validate_generator(import, call).is_err(),
+                "{import:?} / {call:?} was accepted"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! 2. `syntax` — node tables, parent links, decoding, the one parser, sliced parses.
 //! 3. `sites` — imports, the scope model, finding the sites.
 //! 4. `classify` — value shape, naming evidence, id type, risk and phase, suppression.
-//! 5. `plan`, `fingerprint` — a site's edit; what a baseline fingerprint hashes.
+//! 5. `plan`, `fingerprint`, `consumers` — a site's edit; what a baseline fingerprint hashes;
+//!    where a site's value goes (the consumers that expect a UUID or check a format).
 //! 6. `pipeline` — walk, read, cache, analyse: one run over files, shared by every command.
 //! 7. `report`, `baseline`, `fix`, `history` — siblings that never import each other.
 //! 8. `cli`, `app` — arguments and their resolution; one module per subcommand, one exit rule.
@@ -23,6 +24,7 @@ pub mod sites;
 
 pub mod classify;
 
+pub mod consumers;
 pub mod fingerprint;
 pub mod plan;
 

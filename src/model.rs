@@ -267,6 +267,57 @@ impl NameSource {
     }
 }
 
+/// What a consumer of a site's value expects.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsumerKind {
+    /// A class field or parameter annotated `UUID` (`Optional[UUID]`, `Mapped[uuid.UUID]`, ...).
+    UuidAnnotation,
+    /// An ORM or schema column of a UUID type (`Column(UUID(...))`, `UUIDField`, ...).
+    UuidColumn,
+    /// Code that parses or checks the value as a UUID (`uuid.UUID(x)`, `isinstance(x, UUID)`).
+    UuidParse,
+    /// A format check (`Field(pattern=...)`, `re.match(P, x)`) the replacement does not pass.
+    Pattern,
+    /// A test that patches this module's `uuid4`.
+    PinnedTest,
+}
+
+impl ConsumerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerKind::UuidAnnotation => "uuid-annotation",
+            ConsumerKind::UuidColumn => "uuid-column",
+            ConsumerKind::UuidParse => "uuid-parse",
+            ConsumerKind::Pattern => "pattern",
+            ConsumerKind::PinnedTest => "pinned-test",
+        }
+    }
+}
+
+/// How a consumer was reached: by following the value through code, or by a name alone.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsumerEvidence {
+    /// The flow was followed to the consumer.
+    Resolved,
+    /// Only a name matches (a same-named field typed UUID elsewhere): a possible consumer.
+    Possible,
+}
+
+impl ConsumerEvidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerEvidence::Resolved => "resolved",
+            ConsumerEvidence::Possible => "possible",
+        }
+    }
+}
+
 /// One piece of evidence behind a judgement, rendered by the report layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Reason {
@@ -333,6 +384,80 @@ pub enum Reason {
     NoSafeRewrite {
         why: String,
     },
+    /// The value reaches code that expects a UUID or checks a format the replacement fails.
+    Consumer {
+        kind: ConsumerKind,
+        /// What consumes it: `field `Account.id``, `parameter `p` of `create``.
+        what: String,
+        path: String,
+        line: usize,
+        evidence: ConsumerEvidence,
+        /// The steps from the site to the consumer.
+        flow: String,
+    },
+    /// The value reaches a format check that a sample replacement passes.
+    FormatChecked {
+        pattern: String,
+        sample: String,
+        path: String,
+        line: usize,
+    },
+    /// The site's id type has a typed call (`[generator.calls]`) and the rewrite uses it.
+    TypedCall {
+        /// `UnifiedIdGenerator.generate_session_id`.
+        callee: String,
+        /// Each argument filled from scope, in the call's order.
+        args: Vec<FoundName>,
+    },
+    /// The site's id type has a typed call, but the rewrite keeps the base call.
+    TypedCallFallback {
+        callee: String,
+        why: TypedCallFallback,
+    },
+}
+
+/// A name a typed call's placeholder found at the site, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FoundName {
+    /// The expression inserted: `user_id`, `self.user_id`.
+    pub expr: String,
+    pub source: NameOrigin,
+}
+
+/// Where a name visible at a site is bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum NameOrigin {
+    /// A parameter of the enclosing function or lambda.
+    Parameter,
+    /// Bound earlier in the same function (assignment, `for`, `with`, `except`, walrus, import).
+    Local,
+    /// A parameter or local of an enclosing function (a closure).
+    Enclosing,
+    /// `self.name`, assigned or declared by the enclosing method's class.
+    Attribute,
+    /// Bound at the module level.
+    Module,
+}
+
+impl NameOrigin {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameOrigin::Parameter => "a parameter",
+            NameOrigin::Local => "a local bound earlier",
+            NameOrigin::Enclosing => "from an enclosing function",
+            NameOrigin::Attribute => "an attribute of the class",
+            NameOrigin::Module => "a module-level name",
+        }
+    }
+}
+
+/// Why a site with a typed call keeps the base call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum TypedCallFallback {
+    /// No name of a required placeholder is visible at the site (`user_id`, or `a|b`).
+    Missing { names: Vec<String> },
+    /// The site is only part of an id (a suffix in a larger f-string, a truncation).
+    PartOfId,
 }
 
 impl fmt::Display for Reason {
@@ -413,6 +538,59 @@ impl fmt::Display for Reason {
             }
             Reason::Suppressed(suppression) => write!(f, "{suppression}"),
             Reason::NoSafeRewrite { why } => write!(f, "not rewritten: {why}"),
+            Reason::Consumer {
+                kind,
+                what,
+                path,
+                line,
+                evidence,
+                flow,
+            } => {
+                let lead = match evidence {
+                    ConsumerEvidence::Resolved => "high risk: consumer",
+                    ConsumerEvidence::Possible => "possible consumer (by name only)",
+                };
+                write!(
+                    f,
+                    "{lead}: {what} ({}) at {path}:{line}, via {flow}",
+                    kind.as_str()
+                )
+            }
+            Reason::FormatChecked {
+                pattern,
+                sample,
+                path,
+                line,
+            } => write!(
+                f,
+                "format check `{pattern}` at {path}:{line} accepts the replacement (sample `{sample}`)"
+            ),
+            Reason::TypedCall { callee, args } => {
+                write!(f, "typed call `{callee}`")?;
+                if args.is_empty() {
+                    return Ok(());
+                }
+                let found: Vec<String> = args
+                    .iter()
+                    .map(|a| format!("`{}` ({})", a.expr, a.source.describe()))
+                    .collect();
+                write!(f, " with {}", found.join(", "))
+            }
+            Reason::TypedCallFallback {
+                callee,
+                why: TypedCallFallback::Missing { names },
+            } => write!(
+                f,
+                "base call kept: `{}` for `{callee}` is not visible at the site",
+                names.join("` or `")
+            ),
+            Reason::TypedCallFallback {
+                callee,
+                why: TypedCallFallback::PartOfId,
+            } => write!(
+                f,
+                "base call kept: the site is only part of an id, `{callee}` makes whole ids"
+            ),
         }
     }
 }
@@ -506,6 +684,8 @@ impl Site {
             ManualReason::Unresolved
         } else if self.in_error_region {
             ManualReason::ErrorRegion
+        } else if self.consumer().is_some() {
+            ManualReason::Consumer
         } else if c.shape == Shape::Object {
             ManualReason::UuidObject
         } else if c.id_type == IdType::Unknown {
@@ -513,6 +693,14 @@ impl Site {
         } else {
             return None;
         })
+    }
+
+    /// The first consumer that blocks a rewrite: its kind, what it is, where, and how sure.
+    pub fn consumer(&self) -> Option<&Reason> {
+        self.classification
+            .reasons
+            .iter()
+            .find(|r| matches!(r, Reason::Consumer { .. }))
     }
 
     /// Why the site is not rewritten automatically, as a sentence fragment for reports (for a
@@ -529,6 +717,24 @@ impl Site {
             Some(ManualReason::UnknownType) => {
                 "unknown id type (name the value, or configure a type word)".to_owned()
             }
+            Some(ManualReason::Consumer) => match self.consumer() {
+                Some(Reason::Consumer {
+                    kind,
+                    what,
+                    path,
+                    line,
+                    evidence,
+                    ..
+                }) => format!(
+                    "the value reaches {} {what} ({}) at {path}:{line}",
+                    match evidence {
+                        ConsumerEvidence::Resolved => "consumer",
+                        ConsumerEvidence::Possible => "possible consumer",
+                    },
+                    kind.as_str()
+                ),
+                _ => "the value reaches a consumer".to_owned(),
+            },
             Some(ManualReason::Suppressed | ManualReason::Other) | None => self
                 .classification
                 .reasons
@@ -546,6 +752,7 @@ impl Site {
 /// command and format; the variants are in the order the rewrite summary lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ManualReason {
+    Consumer,
     UnknownType,
     Secret,
     UuidObject,
@@ -558,6 +765,7 @@ pub enum ManualReason {
 impl ManualReason {
     pub fn describe(self) -> &'static str {
         match self {
+            ManualReason::Consumer => "consumer",
             ManualReason::UnknownType => "unknown type",
             ManualReason::Secret => "secret",
             ManualReason::UuidObject => "UUID object",

@@ -8,16 +8,76 @@ use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::classify::{Classified, clean_prefix};
-use crate::config::Config;
+use crate::config::{CallTemplate, Config};
 use crate::model::{Edit, Reason, Shape};
 use crate::syntax::{Parents, node_text};
+
+mod calls;
+mod scope;
 
 /// The generator keeps 8 random hex characters at its end.
 pub const RANDOM_HEX_LEN: usize = 8;
 
 /// Plans the edit (offsets in the decoded text) that rewrites one site with its classified prefix.
 pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Edit, Reason> {
-    plan(site, src, &config.generator_call)
+    plan_fix(site, src, config).map(|planned| planned.edit)
+}
+
+/// A site's edit, and when its id type has a typed call, the reason that says whether the edit
+/// uses it (with the names it found) or keeps the base call (and why).
+#[derive(Debug)]
+pub struct Planned {
+    pub edit: Edit,
+    pub typed_call: Option<Reason>,
+}
+
+/// As `plan_edit`, with the typed call's reason.
+pub fn plan_fix(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Planned, Reason> {
+    plan(site, src, config)
+}
+
+/// How much of the id a replacement is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// The whole id, made where the site is.
+    Now,
+    /// The whole id, made later by a new `lambda:` at the site.
+    Deferred,
+    /// Part of an id (a suffix in a larger f-string, a truncation).
+    Part,
+}
+
+/// Makes the call text for a site: the typed call of its id type when it has one, the
+/// replacement is a whole id and every required name is visible; else the base call.
+struct Calls<'a, 't> {
+    base: &'a str,
+    typed: Option<&'a CallTemplate>,
+    node: Node<'t>,
+    parents: &'a Parents<'t>,
+    src: &'a [u8],
+}
+
+impl Calls<'_, '_> {
+    fn make(&self, quote: char, prefix: &str, whole: Whole) -> (String, Option<Reason>) {
+        let literal = format!("{quote}{prefix}{quote}");
+        let base = format!("{}({literal})", self.base);
+        let Some(template) = self.typed else {
+            return (base, None);
+        };
+        if whole == Whole::Part {
+            return (base, Some(calls::part_of_id(template)));
+        }
+        let site = scope::Site {
+            parents: self.parents,
+            src: self.src,
+            node: self.node,
+            deferred: whole == Whole::Deferred,
+        };
+        match calls::fill(template, &site, &literal) {
+            Ok((call, reason)) => (call, Some(reason)),
+            Err(reason) => (base, Some(reason)),
+        }
+    }
 }
 
 fn refuse(why: impl Into<String>) -> Reason {
@@ -32,7 +92,7 @@ pub fn is_valid_prefix(prefix: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit, Reason> {
+fn plan(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Planned, Reason> {
     let class = &site.classification;
     let value = &site.value;
     if class.shape == Shape::Object {
@@ -48,31 +108,47 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         )));
     }
     let parents = &*site.parents;
-    let call = |quote: char, prefix: &str| format!("{generator_call}({quote}{prefix}{quote})");
-    let edit = |node: Node<'_>, content: String| {
+    let calls = Calls {
+        base: &config.generator_call,
+        typed: config.generator_calls.get(&class.id_type),
+        node: value.node,
+        parents,
+        src,
+    };
+    let edit = |node: Node<'_>, content: String, typed_call: Option<Reason>| {
         // A comment starts with `#`: without one in the expression's text there is none.
         let has_hash = memchr::memchr(b'#', &src[node.byte_range()]).is_some();
         if has_hash && contains_kind(node, "comment") {
             return Err(refuse("a comment inside the expression would be lost"));
         }
-        Ok(Edit {
-            start: node.start_byte(),
-            end: node.end_byte(),
-            content,
+        Ok(Planned {
+            edit: Edit {
+                start: node.start_byte(),
+                end: node.end_byte(),
+                content,
+            },
+            typed_call,
         })
     };
     let tail = truncation(value.node, value.truncation)?
         .map(|n| format!("[-{n}:]"))
         .unwrap_or_default();
+    let whole_unless_sliced = if tail.is_empty() {
+        Whole::Now
+    } else {
+        Whole::Part
+    };
 
     if !contains_kind(value.node, "call") {
         // An uncalled reference (`default_factory=uuid.uuid4`) on a `str` field: a factory.
         let quote = free_quote(value.node, parents, src).ok_or_else(no_free_quote)?;
-        let lambda = format!("lambda: {}", call(quote, prefix));
+        let (call, note) = calls.make(quote, prefix, Whole::Deferred);
+        let lambda = format!("lambda: {call}");
         let bare = parents.of(value.node).is_some_and(lambda_needs_no_parens);
         return edit(
             value.node,
             if bare { lambda } else { format!("({lambda})") },
+            note,
         );
     }
 
@@ -82,11 +158,13 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         if f.literal_before.is_empty() {
             // `f"{uuid4().hex[:8]}"` is the value itself.
             let quote = free_quote(outside, parents, src).ok_or_else(no_free_quote)?;
-            return edit(f.string, format!("{}{tail}", call(quote, prefix)));
+            let (call, note) = calls.make(quote, prefix, whole_unless_sliced);
+            return edit(f.string, format!("{call}{tail}"), note);
         }
         if let Some(literal) = clean_prefix(&f.literal_before) {
             let quote = free_quote(outside, parents, src).ok_or_else(no_free_quote)?;
-            return edit(f.string, call(quote, &literal));
+            let (call, note) = calls.make(quote, &literal, Whole::Now);
+            return edit(f.string, call, note);
         }
     }
 
@@ -95,9 +173,17 @@ fn plan(site: &Classified<'_>, src: &[u8], generator_call: &str) -> Result<Edit,
         && let Some(concat) = &value.concat
         && let Some(literal) = clean_prefix(&concat.prefix)
     {
-        return edit(concat.node, format!("{}{tail}", call(quote, &literal)));
+        let (call, note) = calls.make(quote, &literal, whole_unless_sliced);
+        return edit(concat.node, format!("{call}{tail}"), note);
     }
-    edit(value.node, format!("{}{tail}", call(quote, prefix)))
+    // Inside a larger f-string or after other text, the site is only the id's suffix.
+    let whole = if value.fstring.is_some() || value.concat.is_some() {
+        Whole::Part
+    } else {
+        whole_unless_sliced
+    };
+    let (call, note) = calls.make(quote, prefix, whole);
+    edit(value.node, format!("{call}{tail}"), note)
 }
 
 fn no_free_quote() -> Reason {

@@ -557,18 +557,18 @@ fn bad_entries_are_named() {
     };
     assert_eq!(
         gate_error(&file(&[entry("xyz", 1)])),
-        "error: uuid-migrate-baseline.json: app/a.py: entry 1: fingerprint `xyz` is not 16 hex digits\n"
+        "error: uuid-migrate-baseline.json:5: app/a.py: entry 1: fingerprint `xyz` is not 16 hex digits\n"
     );
     assert_eq!(
         gate_error(&file(&[entry("0123456789abcdef", 0)])),
-        "error: uuid-migrate-baseline.json: app/a.py: entry 1: count must be at least 1\n"
+        "error: uuid-migrate-baseline.json:5: app/a.py: entry 1: count must be at least 1\n"
     );
     assert_eq!(
         gate_error(&file(&[
             entry("0123456789abcdef", 1),
             entry("0123456789abcdef", 2)
         ])),
-        "error: uuid-migrate-baseline.json: app/a.py: entry 2: same fingerprint as entry 1 (a bad merge? keep one entry with the sum of the counts)\n"
+        "error: uuid-migrate-baseline.json:5: app/a.py: entry 2: same fingerprint as entry 1 (a bad merge? keep one entry with the sum of the counts)\n"
     );
     let twice = format!(
         "{{\"version\": 1, \"tool\": \"t\", \"files\": {{\"a.py\": [{}], \"a.py\": []}}}}",
@@ -576,13 +576,59 @@ fn bad_entries_are_named() {
     );
     assert_eq!(
         gate_error(&twice),
-        "error: uuid-migrate-baseline.json: a.py: listed twice (a bad merge? keep one list with the entries of both)\n"
+        "error: uuid-migrate-baseline.json:1: a.py: listed twice (a bad merge? keep one list with the entries of both)\n"
     );
+    assert_eq!(
+        gate_error(&file(&[entry("0123456789abcdef", u32::MAX)])),
+        "error: uuid-migrate-baseline.json:5: app/a.py: entry 1: count 4294967295 is more than a file can hold (at most 1000000)\n"
+    );
+    for (path, why) in [
+        ("../outside.py", "a `.` or `..` component"),
+        ("app/../a.py", "a `.` or `..` component"),
+        ("./a.py", "a `.` or `..` component"),
+        ("/etc/a.py", "an absolute path"),
+        ("app//a.py", "an empty component (`//` or a trailing `/`)"),
+    ] {
+        let text = format!(
+            "{{\"version\": 2, \"tool\": \"t\", \"files\": {{\"{path}\": [{}]}}}}",
+            entry("0123456789abcdef", 1)
+        );
+        assert_eq!(
+            gate_error(&text),
+            format!(
+                "error: uuid-migrate-baseline.json:1: {path}: {why}: paths are relative to the baseline file's directory, with `/` (rewrite the file with `uuid-migrate baseline`)\n"
+            )
+        );
+    }
     let missing = "{\"version\": 1, \"tool\": \"t\", \"files\": {\"a.py\": [{\"count\": 1}]}}";
     assert_eq!(
         gate_error(missing),
         "error: uuid-migrate-baseline.json:1:59: malformed baseline: missing field `fingerprint`\n"
     );
+}
+
+#[test]
+fn informational_fields_may_be_missing() {
+    // `tool`, `scope` and `statement` are for people; a hand-written file may leave them out.
+    let repo = Repo::with_baseline();
+    let written: Value = serde_json::from_str(&repo.read(BASELINE)).unwrap();
+    let mut files = serde_json::Map::new();
+    for (file, entries) in written["files"].as_object().unwrap() {
+        let bare: Vec<Value> = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::json!({"fingerprint": e["fingerprint"], "count": e["count"]}))
+            .collect();
+        files.insert(file.clone(), Value::Array(bare));
+    }
+    repo.write(
+        BASELINE,
+        &serde_json::json!({"version": 2, "files": files}).to_string(),
+    );
+    let (code, doc) = repo.gate(&[]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(all_baselined(&doc));
 }
 
 #[test]

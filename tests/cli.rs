@@ -910,3 +910,32 @@ fn a_long_plus_chain_is_scanned() {
     let doc = common::json_of(&out.stdout);
     assert_eq!(doc["summary"]["sites"], 3000);
 }
+
+#[test]
+fn a_file_declaring_utf_16_is_reported_as_unsupported() {
+    let repo = project(&[
+        (
+            "declared.py",
+            "# -*- coding: utf-16 -*-\nimport uuid\nx_id = str(uuid.uuid4())\n",
+        ),
+        ("ok.py", "import uuid\ny_id = str(uuid.uuid4())\n"),
+    ]);
+    // A real UTF-16 file, with its byte-order mark.
+    let mut wide = vec![0xFF, 0xFE];
+    for unit in "import uuid\nz_id = str(uuid.uuid4())\n".encode_utf16() {
+        wide.extend(unit.to_le_bytes());
+    }
+    std::fs::write(repo.path().join("wide.py"), wide).unwrap();
+    tool()
+        .current_dir(repo.path())
+        .args(["scan", "--no-cache", "--statistics"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "declared.py: the PEP 263 coding line declares `utf-16`, which is not ASCII-compatible",
+        ))
+        .stderr(predicate::str::contains(
+            "wide.py: a UTF-16 or UTF-32 byte-order mark: unsupported",
+        ))
+        .stdout(predicate::str::contains("Found 1 site"));
+}

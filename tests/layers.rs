@@ -11,7 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["syntax"],
     &["sites"],
     &["classify"],
-    &["plan", "fingerprint"],
+    &["plan", "fingerprint", "consumers"],
     &["pipeline"],
     &["report", "baseline", "fix", "history"],
     &["cli", "app"],

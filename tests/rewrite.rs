@@ -38,6 +38,7 @@ fn options_of(raw: &[u8]) -> RewriteOptions {
     RewriteOptions {
         filter: Filter::default(),
         unknown_prefix,
+        ..RewriteOptions::default()
     }
 }
 
@@ -700,7 +701,7 @@ fn cli_errors_exit_2_and_never_write_a_file_that_parses_worse() {
         .stderr(predicates::str::contains(
             "missing.py: no such file or directory",
         ));
-    // A generator call that cannot parse: the guard refuses the file.
+    // A generator call that is not a dotted name never gets past the configuration.
     std::fs::write(
         dir.path().join("uuid-migrate.toml"),
         "[generator]\nimport = \"from shared.ids import UnifiedIdGenerator\"\ncall = \"UnifiedIdGenerator.make)(\"\n",
@@ -713,11 +714,37 @@ fn cli_errors_exit_2_and_never_write_a_file_that_parses_worse() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "error: str_call.py: the rewritten file would not parse",
+            "uuid-migrate.toml:3: generator.call",
         ));
     assert_eq!(
         std::fs::read(dir.path().join("str_call.py")).unwrap(),
         before
+    );
+}
+
+#[test]
+fn the_guard_refuses_a_rewrite_that_would_not_parse() {
+    // Configuration validation keeps such a call out; the guard must hold even so.
+    let config = Config {
+        generator_call: "UnifiedIdGenerator.make)(".to_owned(),
+        ..Config::default()
+    };
+    let raw = std::fs::read(Path::new(FIXTURES).join("str_call.py")).unwrap();
+    let outcome = rewrite_source(
+        raw,
+        Path::new("str_call.py"),
+        &config,
+        &RewriteOptions::default(),
+    )
+    .unwrap();
+    assert!(outcome.rewritten.is_none());
+    assert!(
+        outcome
+            .refused
+            .as_deref()
+            .is_some_and(|why| why.starts_with("the rewritten file would not parse")),
+        "{:?}",
+        outcome.refused
     );
 }
 
@@ -879,6 +906,7 @@ mod generated {
         let options = RewriteOptions {
             filter: Filter::default(),
             unknown_prefix: Some("id".to_owned()),
+            ..RewriteOptions::default()
         };
         runner
             .run(&module(), |text| {

@@ -125,6 +125,7 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
     let options = RewriteOptions {
         filter: Filter::default(),
         unknown_prefix: Some("id".to_owned()),
+        ..RewriteOptions::default()
     };
     let walk = WalkOptions {
         no_ignore: true,
@@ -132,6 +133,10 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         follow_links: false,
     };
     let run = rewrite_paths(&files, &configs, walk, &options);
+    let options = RewriteOptions {
+        consumers: run.consumers.clone(),
+        ..options
+    };
     let dir = tempfile::tempdir().unwrap();
     let (mut originals, mut results) = (Vec::new(), Vec::new());
     let mut rewritten_sites = 0;
@@ -183,4 +188,70 @@ fn stdlib_and_site_packages_never_parse_worse_and_still_compile() {
         new_failures.is_empty(),
         "rewritten files fail py_compile: {new_failures:?}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn diffs_of_awkward_file_names_apply_with_git() {
+    use std::os::unix::ffi::OsStrExt;
+    let source = "import uuid\nrequest_id = str(uuid.uuid4())\n";
+    let names: Vec<&[u8]> = vec![
+        b"with space.py",
+        b"tab\there.py",
+        b"back\\slash.py",
+        b"new\nline.py",
+        b"quote\"d.py",
+        b"caf\xe9.py",
+        b"ok.py",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    for name in &names {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), source).unwrap();
+    }
+    // Reports keep the name's bytes visible: `\` stays, a non-UTF-8 byte is written `\xNN`.
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["scan", "--no-cache", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let doc = common::json_of(&out.stdout);
+    let paths: Vec<&str> = doc["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"back\\slash.py"), "{paths:?}");
+    assert!(paths.contains(&"caf\\xe9.py"), "{paths:?}");
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["rewrite", "--no-cache", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let patch = dir.path().join("wave.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--- \"a/tab\\there.py\""), "{text}");
+    assert!(text.contains("--- \"a/back\\\\slash.py\""), "{text}");
+    assert!(text.contains("--- \"a/caf\\351.py\""), "{text}");
+    assert!(text.contains("--- a/ok.py"), "{text}");
+    git(&["apply", "wave.patch"]);
+    for name in &names {
+        let after =
+            std::fs::read_to_string(dir.path().join(std::ffi::OsStr::from_bytes(name))).unwrap();
+        assert!(
+            after.contains("generate_base_id(\"req\")"),
+            "{name:?}: {after}"
+        );
+    }
 }

@@ -8,6 +8,7 @@ use crate::fix::verify::{self, Change, VerifyOptions};
 use crate::fix::{RewriteOptions, RewriteRun, diff, rewrite_paths, summary, write_back};
 use crate::pipeline::FileError;
 use crate::plan::is_valid_prefix;
+use crate::util::paths::shown_path_bytes;
 
 /// `uuid-migrate rewrite`.
 pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
@@ -22,6 +23,7 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
     let options = RewriteOptions {
         filter: filter_of(&args.filter),
         unknown_prefix: args.unknown_prefix.clone(),
+        ..RewriteOptions::default()
     };
     // A killed verified run is repaired before anything is read.
     let recovered = match &args.verify {
@@ -50,6 +52,7 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
     } else {
         summary::Mode::Diff
     };
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut diff: Vec<u8> = Vec::new();
     let mut changed = 0;
     let mut failures = Vec::new();
@@ -76,7 +79,11 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
             }
             summary::Mode::Diff => {
                 // Legacy-encoded files keep their bytes: the diff is bytes, not text.
-                diff.extend(diff::unified(&file.display, &file.rewrite.original, bytes));
+                diff.extend(diff::unified(
+                    shown_path_bytes(&file.path, &cwd),
+                    &file.rewrite.original,
+                    bytes,
+                ));
             }
             summary::Mode::Check => {}
         }

@@ -36,6 +36,16 @@ pub(super) const DEFAULT_KEYWORDS: [&str; 4] = [
     "server_default",
 ];
 
+/// What one step of the climb decided.
+enum Step<'t> {
+    /// The value flows on through the parent.
+    Up,
+    /// The value flows on from this node (a call that wraps it).
+    From(Node<'t>),
+    /// The name is found (or nothing above can name the value).
+    Stop,
+}
+
 /// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
 pub(super) fn climb<'t>(
     p: &Parents<'t>,
@@ -46,163 +56,27 @@ pub(super) fn climb<'t>(
 ) {
     let mut node = start;
     while let Some(parent) = p.up(node) {
-        match parent.kind_str() {
-            "parenthesized_expression" | "conditional_expression" | "await" => {}
+        let step = match parent.kind_str() {
+            "parenthesized_expression" | "conditional_expression" | "await" => Step::Up,
             // `uuid4().int`, `uuid4().hex.upper()`, `str(uuid4())[:8]`: the value flows on.
-            "attribute" if is_field(parent, "object", node) => {}
-            "call" if is_field(parent, "function", node) => {}
-            "subscript" if is_field(parent, "value", node) => {}
-            "boolean_operator" => {
-                let other = if is_field(parent, "right", node) {
-                    "left"
-                } else {
-                    "right"
-                };
-                let operand = parent.field(other);
-                if let Some(name) = operand.and_then(|o| operand_name(o, src)) {
-                    evidence.push(Evidence {
-                        name,
-                        source: NameSource::OrFallback,
-                    });
-                }
-                // `message.get("id") or ...`: the object the fallback's id is read from.
-                if let Some(holder) = operand.and_then(|o| operand_holder(o, src)) {
-                    evidence.push(Evidence {
-                        name: holder,
-                        source: NameSource::Container,
-                    });
-                }
+            "attribute" if is_field(parent, "object", node) => Step::Up,
+            "call" if is_field(parent, "function", node) => Step::Up,
+            "subscript" if is_field(parent, "value", node) => Step::Up,
+            "boolean_operator" => or_fallback(parent, node, src, evidence),
+            "binary_operator" => Step::Up,
+            "lambda" => {
+                ctx.lambda = true;
+                Step::Up
             }
-            "binary_operator" => {}
-            "lambda" => ctx.lambda = true,
-            "keyword_argument" => {
-                let keyword = parent
-                    .field("name")
-                    .map(|n| node_text(n, src))
-                    .unwrap_or_default();
-                if DEFAULT_KEYWORDS.contains(&keyword) {
-                    ctx.default_factory = true;
-                } else {
-                    evidence.push(Evidence {
-                        name: keyword.to_owned(),
-                        source: NameSource::Keyword,
-                    });
-                    let call = p.of(parent).and_then(|args| p.of(args));
-                    if let Some(callee) = call.and_then(|c| callee_name(c, src)).map(|callee| {
-                        // `super().__init__(id=...)` constructs the enclosing class.
-                        if callee.starts_with("super()") {
-                            enclosing_class_name(p, parent, src).unwrap_or(callee)
-                        } else {
-                            callee
-                        }
-                    }) {
-                        evidence.push(Evidence {
-                            name: callee,
-                            source: NameSource::Container,
-                        });
-                    }
-                    break;
-                }
-            }
-            "argument_list" => {
-                let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") else {
-                    break;
-                };
-                let Some(callee) = callee_name(call, src) else {
-                    break;
-                };
-                if callee == "str" {
-                    node = call;
-                    continue;
-                }
-                // `d.get("request_id", uuid4())`, `getattr(o, "run_id", ...)`,
-                // `setattr(o, SESSION_KEY, ...)`: the key the value is the default of names it.
-                if let Some(lookup) = lookup_key(parent, node, &callee, src) {
-                    evidence.push(Evidence {
-                        name: lookup.key,
-                        source: NameSource::LookupKey,
-                    });
-                    if let Some(holder) = lookup.holder {
-                        evidence.push(Evidence {
-                            name: holder,
-                            source: NameSource::Container,
-                        });
-                    }
-                    if lookup.stores {
-                        break;
-                    }
-                    node = call;
-                    continue;
-                }
-                if !ctx.default_factory {
-                    if looks_like_id_wrapper(&callee) {
-                        evidence.push(Evidence {
-                            name: callee,
-                            source: NameSource::Wrapper,
-                        });
-                    } else {
-                        break;
-                    }
-                }
-                node = call;
-                continue;
-            }
+            "keyword_argument" => keyword(p, parent, src, evidence, ctx),
+            "argument_list" => argument(p, parent, node, src, evidence, ctx),
             "pair" if is_field(parent, "value", node) => {
-                if let Some(key) = parent.field("key").and_then(|k| plain_string(k, src)) {
-                    evidence.push(Evidence {
-                        name: key,
-                        source: NameSource::DictKey,
-                    });
-                    if let Some(container) = dict_container(p, parent, src) {
-                        evidence.push(Evidence {
-                            name: container,
-                            source: NameSource::Container,
-                        });
-                    }
-                }
-                break;
+                dict_pair(p, parent, src, evidence);
+                Step::Stop
             }
             "assignment" | "augmented_assignment" if is_field(parent, "right", node) => {
-                if let Some((name, source)) = parent.field("left").and_then(|l| target_name(l, src))
-                {
-                    let annotated = parent.field("type");
-                    let in_class = matches!(scope_of(p, parent).1, ScopeKind::Class);
-                    let source = if annotated.is_some() && in_class {
-                        NameSource::AnnotatedField
-                    } else {
-                        source
-                    };
-                    if annotated.is_some_and(|t| node_text(t, src).trim() == "str") {
-                        ctx.annotated_str_field = true;
-                    }
-                    evidence.push(Evidence { name, source });
-                    // `run.id = ...`, `user_dict["id"] = ...`: the object holding the id.
-                    if let Some(holder) = parent
-                        .field("left")
-                        .and_then(|l| l.field("object").or_else(|| l.field("value")))
-                        .and_then(|o| operand_name(o, src))
-                        .filter(|o| !matches!(o.as_str(), "self" | "cls"))
-                    {
-                        evidence.push(Evidence {
-                            name: holder,
-                            source: NameSource::Container,
-                        });
-                    }
-                    // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
-                    let on_self = parent
-                        .field("left")
-                        .and_then(|l| l.field("object"))
-                        .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
-                    if (on_self || in_class)
-                        && let Some(class) = enclosing_class_name(p, parent, src)
-                    {
-                        evidence.push(Evidence {
-                            name: class,
-                            source: NameSource::Container,
-                        });
-                    }
-                }
-                break;
+                assignment(p, parent, src, evidence, ctx);
+                Step::Stop
             }
             "default_parameter" | "typed_default_parameter" if is_field(parent, "value", node) => {
                 ctx.default_argument = true;
@@ -212,7 +86,7 @@ pub(super) fn climb<'t>(
                         source: NameSource::Keyword,
                     });
                 }
-                break;
+                Step::Stop
             }
             "return_statement" => {
                 if let Some(name) = enclosing_function_name(p, parent, src) {
@@ -221,14 +95,206 @@ pub(super) fn climb<'t>(
                         source: NameSource::ReturningFunction,
                     });
                 }
-                break;
+                Step::Stop
             }
-            _ => break,
+            _ => Step::Stop,
+        };
+        match step {
+            Step::Up => node = parent,
+            Step::From(next) => node = next,
+            Step::Stop => break,
         }
-        node = parent;
     }
-    // Deferred contexts above the name: a lambda or default factory further up still counts.
-    let mut up = Some(node);
+    deferred_contexts(p, node, src, ctx);
+}
+
+/// `a or <value>`: the other operand names the value, and the object it reads from holds it.
+fn or_fallback<'t>(
+    parent: Node<'t>,
+    node: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+) -> Step<'t> {
+    let other = if is_field(parent, "right", node) {
+        "left"
+    } else {
+        "right"
+    };
+    let operand = parent.field(other);
+    if let Some(name) = operand.and_then(|o| operand_name(o, src)) {
+        evidence.push(Evidence {
+            name,
+            source: NameSource::OrFallback,
+        });
+    }
+    // `message.get("id") or ...`: the object the fallback's id is read from.
+    if let Some(holder) = operand.and_then(|o| operand_holder(o, src)) {
+        evidence.push(Evidence {
+            name: holder,
+            source: NameSource::Container,
+        });
+    }
+    Step::Up
+}
+
+/// `name=<value>`: the keyword names the value and the callee holds it; a default-factory
+/// keyword (`default_factory=uuid4`) is a deferred context, and the value flows on.
+fn keyword<'t>(
+    p: &Parents<'t>,
+    parent: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+    ctx: &mut Context,
+) -> Step<'t> {
+    let keyword = parent
+        .field("name")
+        .map(|n| node_text(n, src))
+        .unwrap_or_default();
+    if DEFAULT_KEYWORDS.contains(&keyword) {
+        ctx.default_factory = true;
+        return Step::Up;
+    }
+    evidence.push(Evidence {
+        name: keyword.to_owned(),
+        source: NameSource::Keyword,
+    });
+    let call = p.of(parent).and_then(|args| p.of(args));
+    if let Some(callee) = call.and_then(|c| callee_name(c, src)).map(|callee| {
+        // `super().__init__(id=...)` constructs the enclosing class.
+        if callee.starts_with("super()") {
+            enclosing_class_name(p, parent, src).unwrap_or(callee)
+        } else {
+            callee
+        }
+    }) {
+        evidence.push(Evidence {
+            name: callee,
+            source: NameSource::Container,
+        });
+    }
+    Step::Stop
+}
+
+/// A positional argument: `str(...)` and id wrappers (`ThreadID(...)`) pass the value on, the
+/// key of a lookup the value is the default of names it; any other call ends the climb.
+fn argument<'t>(
+    p: &Parents<'t>,
+    parent: Node<'t>,
+    node: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+    ctx: &Context,
+) -> Step<'t> {
+    let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") else {
+        return Step::Stop;
+    };
+    let Some(callee) = callee_name(call, src) else {
+        return Step::Stop;
+    };
+    if callee == "str" {
+        return Step::From(call);
+    }
+    // `d.get("request_id", uuid4())`, `getattr(o, "run_id", ...)`,
+    // `setattr(o, SESSION_KEY, ...)`: the key the value is the default of names it.
+    if let Some(lookup) = lookup_key(parent, node, &callee, src) {
+        evidence.push(Evidence {
+            name: lookup.key,
+            source: NameSource::LookupKey,
+        });
+        if let Some(holder) = lookup.holder {
+            evidence.push(Evidence {
+                name: holder,
+                source: NameSource::Container,
+            });
+        }
+        return if lookup.stores {
+            Step::Stop
+        } else {
+            Step::From(call)
+        };
+    }
+    if !ctx.default_factory {
+        if !looks_like_id_wrapper(&callee) {
+            return Step::Stop;
+        }
+        evidence.push(Evidence {
+            name: callee,
+            source: NameSource::Wrapper,
+        });
+    }
+    Step::From(call)
+}
+
+/// `{"key": <value>}`: the key names the value and the container holds it.
+fn dict_pair<'t>(p: &Parents<'t>, pair: Node<'t>, src: &[u8], evidence: &mut Vec<Evidence>) {
+    if let Some(key) = pair.field("key").and_then(|k| plain_string(k, src)) {
+        evidence.push(Evidence {
+            name: key,
+            source: NameSource::DictKey,
+        });
+        if let Some(container) = dict_container(p, pair, src) {
+            evidence.push(Evidence {
+                name: container,
+                source: NameSource::Container,
+            });
+        }
+    }
+}
+
+/// `target = <value>`: the target names the value; the object it is stored on, or the class of
+/// `self.x = ...` and of an annotated class field, holds it.
+fn assignment<'t>(
+    p: &Parents<'t>,
+    parent: Node<'t>,
+    src: &[u8],
+    evidence: &mut Vec<Evidence>,
+    ctx: &mut Context,
+) {
+    let Some((name, source)) = parent.field("left").and_then(|l| target_name(l, src)) else {
+        return;
+    };
+    let annotated = parent.field("type");
+    let in_class = matches!(scope_of(p, parent).1, ScopeKind::Class);
+    let source = if annotated.is_some() && in_class {
+        NameSource::AnnotatedField
+    } else {
+        source
+    };
+    if annotated.is_some_and(|t| node_text(t, src).trim() == "str") {
+        ctx.annotated_str_field = true;
+    }
+    evidence.push(Evidence { name, source });
+    // `run.id = ...`, `user_dict["id"] = ...`: the object holding the id.
+    if let Some(holder) = parent
+        .field("left")
+        .and_then(|l| l.field("object").or_else(|| l.field("value")))
+        .and_then(|o| operand_name(o, src))
+        .filter(|o| !matches!(o.as_str(), "self" | "cls"))
+    {
+        evidence.push(Evidence {
+            name: holder,
+            source: NameSource::Container,
+        });
+    }
+    // `self.id = ...` or a class-level `id: str = ...` is the id of the class.
+    let on_self = parent
+        .field("left")
+        .and_then(|l| l.field("object"))
+        .is_some_and(|o| matches!(node_text(o, src), "self" | "cls"));
+    if (on_self || in_class)
+        && let Some(class) = enclosing_class_name(p, parent, src)
+    {
+        evidence.push(Evidence {
+            name: class,
+            source: NameSource::Container,
+        });
+    }
+}
+
+/// Deferred contexts above the name: a lambda, a default factory or an `except` handler further
+/// up the same function still count.
+fn deferred_contexts<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8], ctx: &mut Context) {
+    let mut up = Some(from);
     while let Some(n) = up {
         match n.kind_str() {
             "lambda" => ctx.lambda = true,
@@ -245,7 +311,7 @@ pub(super) fn climb<'t>(
             "function_definition" | "class_definition" => break,
             _ => {}
         }
-        up = p.of(n);
+        up = p.up(n);
     }
 }
 

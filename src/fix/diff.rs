@@ -7,12 +7,43 @@ use similar::{Algorithm, DiffOp, capture_diff_slices, group_diff_ops};
 
 const CONTEXT: usize = 3;
 
+/// `a/PATH`, in git's C-style quotes (`"a/x\\ty.py"`, octal escapes for other bytes) when the
+/// name needs them. Spaces are quoted too: without a `diff --git` line, `git apply` and `patch`
+/// would otherwise have to guess where a name with trailing spaces ends.
+fn header_name(prefix: &[u8], path: &[u8]) -> Vec<u8> {
+    let plain = |b: u8| b.is_ascii_graphic() && b != b'"' && b != b'\\';
+    let mut out = Vec::with_capacity(prefix.len() + path.len() + 2);
+    if path.iter().all(|&b| plain(b)) {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(path);
+        return out;
+    }
+    out.push(b'"');
+    for &b in prefix.iter().chain(path) {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b' ' => out.push(b' '),
+            b if plain(b) => out.push(b),
+            b => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+        }
+    }
+    out.push(b'"');
+    out
+}
+
 fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     bytes.split_inclusive(|&b| b == b'\n').collect()
 }
 
-/// `--- a/PATH` / `+++ b/PATH` and the hunks turning `old` into `new`; empty when equal.
-pub fn unified(path: &str, old: &[u8], new: &[u8]) -> Vec<u8> {
+/// `--- a/PATH` / `+++ b/PATH` and the hunks turning `old` into `new`; empty when equal. `path`
+/// is the file name's raw bytes; a name with a space, a quote, a backslash, a control character
+/// or a non-ASCII byte is quoted as git quotes it, so `git apply` finds the very file.
+pub fn unified(path: impl AsRef<[u8]>, old: &[u8], new: &[u8]) -> Vec<u8> {
+    let path = path.as_ref();
     let mut out = Vec::new();
     if old == new {
         return out;
@@ -24,7 +55,11 @@ pub fn unified(path: &str, old: &[u8], new: &[u8]) -> Vec<u8> {
     if groups.is_empty() {
         return out;
     }
-    out.extend_from_slice(format!("--- a/{path}\n+++ b/{path}\n").as_bytes());
+    out.extend_from_slice(b"--- ");
+    out.extend_from_slice(&header_name(b"a/", path));
+    out.extend_from_slice(b"\n+++ ");
+    out.extend_from_slice(&header_name(b"b/", path));
+    out.push(b'\n');
     for group in groups {
         let (old_range, new_range) = ranges(&group);
         out.extend_from_slice(

@@ -34,6 +34,8 @@ pub struct RewriteOptions {
     pub filter: Filter,
     /// Also rewrite sites of unknown id type, with this prefix.
     pub unknown_prefix: Option<String>,
+    /// The consumer verdicts of a scan of the same files (`rewrite_paths` makes them).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// A site the rewrite did not touch.
@@ -71,6 +73,8 @@ pub struct FileOutcome {
 pub struct RewriteRun {
     pub files: Vec<FileOutcome>,
     pub errors: Vec<FileError>,
+    /// The consumer verdicts the run used (for rewriting its output again).
+    pub consumers: std::sync::Arc<crate::consumers::Verdicts>,
 }
 
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
@@ -163,7 +167,13 @@ fn rewrite_once(
     options: &RewriteOptions,
 ) -> Result<Pass, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
-    let sites = analyze(&source, rel_path, config)?;
+    let mut sites = analyze(&source, rel_path, config)?;
+    let key = rel_path.to_string_lossy();
+    for site in &mut sites {
+        if let Some(reasons) = options.consumers.of(&key, site.offset) {
+            crate::consumers::apply(site, reasons.to_vec());
+        }
+    }
     let mut manual = Vec::new();
     if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
         // The generator's own module must not import itself.
@@ -510,8 +520,30 @@ pub fn rewrite_paths(
     walk_options: WalkOptions,
     options: &RewriteOptions,
 ) -> RewriteRun {
+    // The consumer verdicts need every file: a scan first (without the cache: it may belong to
+    // another configuration or be stale for this run).
+    let scanned = crate::pipeline::scan(
+        paths,
+        configs,
+        crate::pipeline::ScanOptions {
+            walk: walk_options,
+            cache: false,
+            progress: None,
+            ..Default::default()
+        },
+    );
+    let options = &RewriteOptions {
+        consumers: std::sync::Arc::new(scanned.verdicts),
+        ..options.clone()
+    };
     let walked = walk(paths, configs, walk_options);
     let cwd = std::env::current_dir().unwrap_or_default();
+    // A path named on the command line is resolved (a linked directory is followed, as its
+    // target is what was asked for); nothing is rewritten outside what they resolve to.
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut run = RewriteRun {
         errors: walked
             .errors
@@ -521,6 +553,7 @@ pub fn rewrite_paths(
                 message: message.clone(),
             })
             .collect(),
+        consumers: std::sync::Arc::clone(&options.consumers),
         ..RewriteRun::default()
     };
     let outcomes: Vec<(PathBuf, String, Result<Option<FileRewrite>, String>)> = walked
@@ -528,10 +561,13 @@ pub fn rewrite_paths(
         .par_iter()
         .map(|path| {
             let display = display_path(path, &cwd);
-            let result = match configs.for_file(path) {
+            let mut result = match configs.for_file(path) {
                 Ok(config) => rewrite_file(path, &config, options),
                 Err(err) => Err(format!("not rewritten: {err}")),
             };
+            if let Ok(Some(rewrite)) = &mut result {
+                confine(path, &roots, rewrite);
+            }
             (path.clone(), display, result)
         })
         .collect();
@@ -554,14 +590,32 @@ pub fn rewrite_paths(
     run
 }
 
-/// Replaces the file with `bytes` if it still holds `original`; symbolic links are followed.
+/// Refuses the rewrite of a file reached through a symbolic link (`-L`) whose real path lies
+/// outside every path given: the diff, `--check` and `--write` all leave it.
+fn confine(path: &Path, roots: &[PathBuf], rewrite: &mut FileRewrite) {
+    if rewrite.rewritten.is_none() {
+        return;
+    }
+    let why = match std::fs::canonicalize(path) {
+        Ok(real) if roots.iter().any(|root| real.starts_with(root)) => return,
+        Ok(real) => format!(
+            "a symbolic link to {}, outside the paths given: not rewritten",
+            real.display()
+        ),
+        Err(e) => format!("cannot resolve: {e}"),
+    };
+    rewrite.rewritten = None;
+    rewrite.sites_rewritten = 0;
+    rewrite.refused = Some(why);
+}
+
+/// Replaces the file with `bytes` if it still holds `original` (`util::fs::replace_unchanged`:
+/// checked again just before the rename, and by an atomic exchange on Linux); symbolic links are
+/// resolved first, so the file they point to is replaced, and never one outside the paths given
+/// (`rewrite_paths` refuses those).
 pub fn write_back(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), String> {
     let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve: {e}"))?;
-    let current = std::fs::read(&target).map_err(|e| format!("cannot read again: {e}"))?;
-    if current != original {
-        return Err("changed since it was read: not written".to_owned());
-    }
-    crate::util::fs::write_atomically(&target, bytes).map_err(|e| format!("{e:#}"))
+    crate::util::fs::replace_unchanged(&target, original, bytes).map_err(|e| format!("{e:#}"))
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 fn advice(reason: ManualReason, unknown_prefix: bool) -> &'static str {
     match reason {
+        ManualReason::Consumer => {
+            "the value reaches code that expects a UUID or checks a format (`scan --explain`)"
+        }
         ManualReason::UnknownType if unknown_prefix => "",
         ManualReason::UnknownType => {
             "name them, configure type words, or rewrite them with --unknown-prefix PREFIX"

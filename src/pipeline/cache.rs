@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
+use crate::consumers::FileFacts;
 use crate::model::Site;
 
 const DIR: &str = ".uuid-migrate-cache";
@@ -29,6 +30,8 @@ pub struct Entry {
     /// The file's configuration: its fingerprint and root.
     config: String,
     sites: Vec<Site>,
+    /// Kept for the cross-file consumer step, which is never cached.
+    facts: FileFacts,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -103,17 +106,22 @@ impl Cache {
         }
     }
 
-    /// The cached sites of a file whose size and modification time are unchanged.
-    pub fn lookup(&self, stamp: &Stamp) -> Option<&[Site]> {
+    /// The cached sites and facts of a file whose size and modification time are unchanged.
+    pub fn lookup(&self, stamp: &Stamp) -> Option<(&[Site], &FileFacts)> {
         let entry = self.entries.get(&stamp.key)?;
         (Some(entry.mtime_ns) == stamp.mtime_ns
             && entry.len == stamp.len
             && entry.config == stamp.config)
-            .then_some(entry.sites.as_slice())
+            .then_some((entry.sites.as_slice(), &entry.facts))
     }
 
     /// An entry to store for a file, unless its timestamp is too recent to trust.
-    pub fn entry(&self, stamp: &Stamp, sites: &[Site]) -> Option<(String, Entry)> {
+    pub fn entry(
+        &self,
+        stamp: &Stamp,
+        sites: &[Site],
+        facts: &FileFacts,
+    ) -> Option<(String, Entry)> {
         let mtime_ns = stamp.mtime_ns?;
         let started = self.started.duration_since(UNIX_EPOCH).ok()?.as_nanos();
         if mtime_ns + RACY_WINDOW.as_nanos() >= started {
@@ -126,6 +134,7 @@ impl Cache {
                 mtime_ns,
                 config: stamp.config.clone(),
                 sites: sites.to_vec(),
+                facts: facts.clone(),
             },
         ))
     }

@@ -15,6 +15,8 @@ use std::time::Duration;
 use crate::classify::classify;
 use crate::classify::suppression;
 use crate::config::{Config, ConfigError, Configs};
+use crate::consumers::flow::{FileFlow, value_and_sample};
+use crate::consumers::{FileFacts, RepoIndex, SiteFlow, Verdicts};
 use crate::fingerprint::{
     fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
 };
@@ -34,6 +36,8 @@ pub struct FileScan {
     /// Relative to the current directory when under it, `/` separators.
     pub display: String,
     pub sites: Vec<Site>,
+    /// What the consumer analysis keeps of the file.
+    pub facts: FileFacts,
 }
 
 /// A problem with one path; the run goes on.
@@ -52,6 +56,8 @@ pub struct ScanResult {
     pub errors: Vec<FileError>,
     /// Problems that do not change the result (the cache could not be written).
     pub warnings: Vec<String>,
+    /// The consumer reasons of every site, by the file's path relative to the root.
+    pub verdicts: Verdicts,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -162,12 +168,53 @@ pub fn scan(paths: &[PathBuf], configs: &Configs, options: ScanOptions<'_>) -> S
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     errors.sort_by(|a, b| a.display.cmp(&b.display));
+    let verdicts = judge_consumers(&mut files, configs);
+    files.retain(|f| !f.sites.is_empty());
     ScanResult {
         files_scanned: walked.files.len(),
         files,
         errors,
         warnings,
+        verdicts,
     }
+}
+
+/// The cross-file step, after every file is in (cached or not): each site's flow looked up
+/// in the repository's consumers, and the verdicts applied to the sites.
+fn judge_consumers(files: &mut [FileScan], configs: &Configs) -> Verdicts {
+    let facts: Vec<(String, FileFacts)> = files
+        .iter_mut()
+        .map(|f| (f.display.clone(), std::mem::take(&mut f.facts)))
+        .collect();
+    let index = RepoIndex::new(&facts);
+    let mut verdicts = Verdicts::default();
+    for (i, file) in files.iter_mut().enumerate() {
+        // Each file is judged with its own configuration, as it was scanned.
+        let Ok(config) = configs.for_file(&file.path) else {
+            continue;
+        };
+        let config = config.as_ref();
+        let flows = &facts[i].1.flows;
+        let mut found = Vec::new();
+        for site in &mut file.sites {
+            let flow = flows
+                .binary_search_by_key(&site.offset, |f| f.offset)
+                .ok()
+                .map(|at| &flows[at]);
+            let reasons = index.reasons(i, site, flow, config);
+            if !reasons.is_empty() {
+                found.push((site.offset, reasons.clone()));
+                crate::consumers::apply(site, reasons);
+            }
+        }
+        if !found.is_empty() {
+            verdicts.by_file.insert(
+                config.relative(&file.path).to_string_lossy().into_owned(),
+                found,
+            );
+        }
+    }
+    verdicts
 }
 
 /// Scans one file, from the cache when it is unchanged; also returns the cache entry to store.
@@ -190,17 +237,18 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
         },
     };
     let stamp = cache.map(|_| cache::Stamp::new(path, cwd, &metadata, config));
-    let found = |sites: Vec<Site>| {
-        (!sites.is_empty()).then(|| FileScan {
+    let found = |sites: Vec<Site>, facts: FileFacts| {
+        (!sites.is_empty() || !facts.is_empty()).then(|| FileScan {
             path: path.to_path_buf(),
             display: display_path(path, cwd),
             sites,
+            facts,
         })
     };
     if let (Some(cache), Some(stamp)) = (cache, &stamp)
-        && let Some(sites) = cache.lookup(stamp)
+        && let Some((sites, facts)) = cache.lookup(stamp)
     {
-        return (Ok(found(sites.to_vec())), None);
+        return (Ok(found(sites.to_vec(), facts.clone())), None);
     }
     let file = match file {
         Some(file) => file,
@@ -210,11 +258,11 @@ pub fn scan_file(path: &Path, cwd: &Path, config: &Config, cache: Option<&Cache>
         },
     };
     match read_and_analyze(path, file, &metadata, config) {
-        Ok(sites) => {
+        Ok((sites, facts)) => {
             let update = cache
                 .zip(stamp.as_ref())
-                .and_then(|(c, s)| c.entry(s, &sites));
-            (Ok(found(sites)), update)
+                .and_then(|(c, s)| c.entry(s, &sites, &facts));
+            (Ok(found(sites, facts)), update)
         }
         Err(message) => (Err(error(message)), None),
     }
@@ -225,13 +273,51 @@ fn read_and_analyze(
     file: std::fs::File,
     metadata: &std::fs::Metadata,
     config: &Config,
-) -> Result<Vec<Site>, String> {
-    match read::read_opened(file, metadata, config)? {
-        Some(raw) => {
-            let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
-            analyze(&source, &config.relative(path), config)
+) -> Result<(Vec<Site>, FileFacts), String> {
+    let wanted = |raw: &[u8]| may_contain_site(raw) || crate::consumers::index::may_declare(raw);
+    let Some(raw) = read::read_opened(file, metadata, config, wanted)? else {
+        return Ok((Vec::new(), FileFacts::default()));
+    };
+    let has_site = may_contain_site(&raw);
+    let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
+    if has_site {
+        let (sites, facts) = analyze_parts(
+            &source,
+            &config.relative(path),
+            config,
+            ParseStrategy::Sliced,
+            true,
+        )?;
+        if !sites.is_empty() {
+            return Ok((sites, facts));
         }
-        None => Ok(Vec::new()),
+    }
+    Ok((Vec::new(), declarations(&source.text, config)))
+}
+
+/// What a file without sites declares: only the lines that can declare a consumer are parsed.
+fn declarations(text: &str, config: &Config) -> FileFacts {
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    let tree = match crate::syntax::slice::plan_containing(text, &crate::consumers::index::NEEDLES)
+    {
+        Some(ranges) if ranges.is_empty() => return FileFacts::default(),
+        Some(ranges) => match parse_ranges(text, &ranges, budget) {
+            Ok(tree) if !tree.root_node().has_error() => tree,
+            _ => match parse(text, budget) {
+                Ok(tree) => tree,
+                Err(_) => return FileFacts::default(),
+            },
+        },
+        None => match parse(text, budget) {
+            Ok(tree) => tree,
+            Err(_) => return FileFacts::default(),
+        },
+    };
+    let (index, _) = crate::consumers::index::extract(&tree, text.as_bytes());
+    FileFacts {
+        index,
+        flows: Vec::new(),
     }
 }
 
@@ -255,16 +341,31 @@ pub fn analyze_with(
     config: &Config,
     strategy: ParseStrategy,
 ) -> Result<Vec<Site>, String> {
+    analyze_parts(source, rel_path, config, strategy, false).map(|(sites, _)| sites)
+}
+
+/// Finds and classifies every site; with `with_facts`, also what the file declares and where
+/// each site's value goes (worth it only on a whole-file parse).
+fn analyze_parts(
+    source: &SourceFile,
+    rel_path: &Path,
+    config: &Config,
+    strategy: ParseStrategy,
+    with_facts: bool,
+) -> Result<(Vec<Site>, FileFacts), String> {
     let text = source.text.as_str();
     let src = text.as_bytes();
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
     let sliced = match strategy {
+        ParseStrategy::Sliced if with_facts => {
+            crate::syntax::slice::plan_for_flow(text, config, &crate::consumers::index::NEEDLES)
+        }
         ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
         ParseStrategy::Full => None,
     };
     let tree = match sliced {
-        Some(ranges) if ranges.is_empty() => return Ok(Vec::new()),
+        Some(ranges) if ranges.is_empty() => return Ok((Vec::new(), FileFacts::default())),
         Some(ranges) => match parse_ranges(text, &ranges, budget) {
             Ok(tree) if !tree.root_node().has_error() => tree,
             _ => parse(text, budget).map_err(|e| e.to_string())?,
@@ -283,8 +384,31 @@ pub fn analyze_with(
         crate::model::SiteKind,
         Option<crate::model::Suppression>,
     )> = None;
-    for found in find_sites(&tree, text) {
+    let found_sites = find_sites(&tree, text);
+    let (index, names) = if with_facts {
+        crate::consumers::index::extract(&tree, src)
+    } else {
+        Default::default()
+    };
+    let mut file_flow = FileFlow::new(&tree, src, &names);
+    let mut flows = Vec::new();
+    for found in found_sites {
         let mut classified = classify(&found, src, rel_path, config);
+        if with_facts {
+            let (start, sample) = value_and_sample(
+                &classified.value,
+                classified.classification.prefix.as_deref(),
+                src,
+            );
+            let steps = file_flow.follow(&found.parents, start);
+            if !steps.is_empty() || !index.pins.is_empty() {
+                flows.push(SiteFlow {
+                    offset: source.raw_offset(found.node.start_byte()),
+                    steps,
+                    sample,
+                });
+            }
+        }
         let node = found.node;
         let start = lines.position(node.start_byte());
         let end = lines.position(found.expr.end_byte());
@@ -302,8 +426,11 @@ pub fn analyze_with(
         let shown_line =
             LineWindow::around(line_text, node.start_byte() - line_start, start.column);
         let edit = if classified.classification.fixable {
-            match crate::plan::plan_edit(&classified, src, config) {
-                Ok(edit) => Some(edit),
+            match crate::plan::plan_fix(&classified, src, config) {
+                Ok(planned) => {
+                    classified.classification.reasons.extend(planned.typed_call);
+                    Some(planned.edit)
+                }
                 Err(reason) => {
                     classified.classification.fixable = false;
                     classified.classification.reasons.push(reason);
@@ -361,7 +488,9 @@ pub fn analyze_with(
         });
     }
     fingerprint_sites(&mut sites, &keys, statements, src, config);
-    Ok(sites)
+    flows.retain(|f| !f.steps.is_empty());
+    flows.sort_by_key(|f| f.offset);
+    Ok((sites, FileFacts { index, flows }))
 }
 
 /// A statement by its node and where its text ends (a compound statement ends at its body).

@@ -5,20 +5,22 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::syntax::parse::{DecodeError, looks_binary};
+use crate::syntax::parse::{DecodeError, has_wide_bom, looks_binary};
 
 /// Opens and reads a Python file: `None` when its bytes cannot hold a site.
 pub fn read_file(path: &Path, config: &Config) -> Result<Option<Vec<u8>>, String> {
     let file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
     let metadata = file.metadata().map_err(|e| io_message(&e))?;
-    read_opened(file, &metadata, config)
+    read_opened(file, &metadata, config, may_contain_site)
 }
 
-/// Reads an opened file whose metadata is known: `None` when its bytes cannot hold a site.
+/// Reads an opened file whose metadata is known: `None` when `wanted` says its bytes hold
+/// nothing of interest (no site, no consumer).
 pub fn read_opened(
     mut file: std::fs::File,
     metadata: &std::fs::Metadata,
     config: &Config,
+    wanted: fn(&[u8]) -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
     if metadata.len() > config.max_file_size {
         return Err(format!(
@@ -30,10 +32,13 @@ pub fn read_opened(
     let mut raw = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
     file.read_to_end(&mut raw).map_err(|e| io_message(&e))?;
     // Checked before the prefilter, so a binary `.py` is reported even without `uuid4` in it.
+    if has_wide_bom(&raw) {
+        return Err(DecodeError::WideBom.to_string());
+    }
     if looks_binary(&raw) {
         return Err(DecodeError::Binary.to_string());
     }
-    Ok(may_contain_site(&raw).then_some(raw))
+    Ok(wanted(&raw).then_some(raw))
 }
 
 /// Whether the bytes can hold a site: `uuid4` somewhere outside a comment line.

@@ -1,11 +1,13 @@
 //! Which files to scan: ripgrep's walker (`.gitignore`, `.ignore`, hidden files), `*.py` and
 //! `*.pyi`, configured include/exclude globs (those of the closest configuration of the directory
-//! holding the entry), and every file named explicitly.
+//! holding the entry), and every file named explicitly; never our own temporary files
+//! (`.uuid-migrate-tmp-*`, left by a killed `--write`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::config::Configs;
+use crate::util::fs::is_temporary;
 
 /// Options of the walk that come from the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -102,13 +104,15 @@ fn walk_dir(
     builder.filter_entry(move |entry| {
         // A configuration that cannot be read excludes nothing: the files under it are
         // reported with its error when they are scanned.
+        // Our own temporary files (a `--write` killed mid-file) are never scanned.
         entry.depth() == 0
-            || excluding.for_file(entry.path()).map_or(true, |config| {
-                config.exclude.is_empty()
-                    || !config
-                        .exclude
-                        .is_match(config.relative(entry.path()).as_ref())
-            })
+            || !is_temporary(entry.file_name())
+                && excluding.for_file(entry.path()).map_or(true, |config| {
+                    config.exclude.is_empty()
+                        || !config
+                            .exclude
+                            .is_match(config.relative(entry.path()).as_ref())
+                })
     });
     let collected = Mutex::new(WalkResult::default());
     builder.build_parallel().run(|| {

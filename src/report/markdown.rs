@@ -60,8 +60,22 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
         .iter()
         .filter(|r| !r.site.is_suppressed())
         .collect();
-    let summary = report.summary();
     let mut out = String::new();
+    header(&mut out, report, config);
+    tables(&mut out, &visible);
+    file_by_file(&mut out, &visible);
+    if !report.errors.is_empty() {
+        let _ = writeln!(out, "\n## Files that could not be scanned\n");
+        for error in report.errors {
+            let _ = writeln!(out, "- {}: {}", code(&error.display), cell(&error.message));
+        }
+    }
+    out
+}
+
+/// The title, the totals, the baseline's standing and the target call.
+fn header(out: &mut String, report: &Report<'_>, config: &Config) {
+    let summary = report.summary();
     let _ = writeln!(out, "# uuid4 migration plan\n");
     let _ = writeln!(
         out,
@@ -93,13 +107,16 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
             plural(report.errors.len(), "file")
         );
     }
+}
 
+/// The tables by phase, by top-level directory and by ID type, each with its total.
+fn tables(out: &mut String, visible: &[&ReportedSite<'_>]) {
     let mut total = Row::default();
     let mut phases: BTreeMap<u32, Row<'_>> = BTreeMap::new();
     let mut types: BTreeMap<IdType, Row<'_>> = BTreeMap::new();
     let mut dirs: BTreeMap<String, Row<'_>> = BTreeMap::new();
     let common = common_dir(visible.iter().map(|r| r.path));
-    for reported in &visible {
+    for reported in visible {
         let c = &reported.site.classification;
         total.add(reported);
         phases.entry(c.phase).or_default().add(reported);
@@ -134,7 +151,10 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
         let _ = writeln!(out, "| {} | {}", id_type.as_str(), row.cells());
     }
     let _ = writeln!(out, "| **Total** | {}", total.cells());
+}
 
+/// Every site, one table per file, with its proposed replacement or why it is manual.
+fn file_by_file(out: &mut String, visible: &[&ReportedSite<'_>]) {
     let _ = writeln!(out, "\n## Sites, file by file");
     let mut current: Option<&str> = None;
     for (i, reported) in visible.iter().enumerate() {
@@ -177,13 +197,6 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
             c.area.as_str(),
         );
     }
-    if !report.errors.is_empty() {
-        let _ = writeln!(out, "\n## Files that could not be scanned\n");
-        for error in report.errors {
-            let _ = writeln!(out, "- {}: {}", code(&error.display), cell(&error.message));
-        }
-    }
-    out
 }
 
 /// Inline code that survives any content inside a table cell: a fence longer than any run of

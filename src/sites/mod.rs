@@ -68,64 +68,11 @@ pub struct FoundSite<'t> {
 pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     let src = text.as_bytes();
     let parents = Rc::new(Parents::new(tree));
-    let mut model = ScopeModel::default();
-    let mut seen_imports = HashSet::new();
-
-    // Pass 1: imports that mention `uuid` name the module and the local aliases.
-    let mut imports = Vec::new();
-    let uuid_occurrences = identifier_occurrences(&parents, src, "uuid", &FxHashMap::default());
-    // The `uuid4` of each `uuid.uuid4` comes with its `uuid`: no search for it later.
-    let mut known = FxHashMap::default();
-    for &ident in &uuid_occurrences {
-        if let Some(attribute) = parents.of(ident).filter(|a| a.kind_str() == "attribute")
-            && attribute.field("object") == Some(ident)
-            && let Some(name) = attribute.field("attribute")
-            && name.kind_str() == "identifier"
-        {
-            parents.remember(name, attribute);
-            known.insert(name.start_byte(), name);
-        }
-    }
-    for &ident in &uuid_occurrences {
-        if let Some(import) = enclosing_import(&parents, ident)
-            && seen_imports.insert(import.id())
-        {
-            imports.extend(collect_imports(import, src));
-        }
-    }
-    let mut interesting: Vec<String> = imports.iter().map(|(name, _, _)| name.clone()).collect();
-    interesting.push("uuid".to_owned());
-    interesting.push("uuid4".to_owned());
-    interesting.sort();
-    interesting.dedup();
-
-    // Pass 2: every occurrence of an interesting name is an import, a binding, or a use.
-    let mut uses = Vec::new();
-    for name in &interesting {
-        let occurrences = if name == "uuid" {
-            uuid_occurrences.clone()
-        } else {
-            identifier_occurrences(&parents, src, name, &known)
-        };
-        for ident in occurrences {
-            if let Some(import) = enclosing_import(&parents, ident) {
-                if seen_imports.insert(import.id()) {
-                    imports.extend(collect_imports(import, src));
-                }
-                continue;
-            }
-            match binding_position(&parents, ident) {
-                Some(BindingPosition::Bind) => model.bind(&parents, &ident, name, Bound::Other),
-                Some(BindingPosition::Global) => model.declare_global(&parents, ident, name),
-                Some(BindingPosition::Nonlocal) => {}
-                None => uses.push(ident),
-            }
-        }
-    }
-    for (local, bound, node) in &imports {
-        model.bind(&parents, node, local, *bound);
-    }
-
+    let Names {
+        model,
+        imports,
+        uses,
+    } = Names::collect(&parents, src);
     let uuid_names_anywhere: HashSet<&str> = imports
         .iter()
         .filter(|(_, b, _)| *b == Bound::UuidModule)
@@ -183,6 +130,81 @@ pub fn find_sites<'t>(tree: &'t Tree, text: &str) -> Vec<FoundSite<'t>> {
     sites.sort_by_key(|s| s.node.start_byte());
     sites.dedup_by_key(|s| s.node.start_byte());
     sites
+}
+
+/// Every name a file binds or uses that can matter: the scope model of bindings, the imports
+/// that mention `uuid`, and the occurrences read as values.
+struct Names<'t> {
+    model: ScopeModel,
+    imports: Vec<(String, Bound, Node<'t>)>,
+    uses: Vec<Node<'t>>,
+}
+
+impl<'t> Names<'t> {
+    fn collect(parents: &Parents<'t>, src: &[u8]) -> Names<'t> {
+        let mut model = ScopeModel::default();
+        let mut seen_imports = HashSet::new();
+        // Pass 1: imports that mention `uuid` name the module and the local aliases.
+        let mut imports = Vec::new();
+        let uuid_occurrences = identifier_occurrences(parents, src, "uuid", &FxHashMap::default());
+        // The `uuid4` of each `uuid.uuid4` comes with its `uuid`: no search for it later.
+        let mut known = FxHashMap::default();
+        for &ident in &uuid_occurrences {
+            if let Some(attribute) = parents.of(ident).filter(|a| a.kind_str() == "attribute")
+                && attribute.field("object") == Some(ident)
+                && let Some(name) = attribute.field("attribute")
+                && name.kind_str() == "identifier"
+            {
+                parents.remember(name, attribute);
+                known.insert(name.start_byte(), name);
+            }
+        }
+        for &ident in &uuid_occurrences {
+            if let Some(import) = enclosing_import(parents, ident)
+                && seen_imports.insert(import.id())
+            {
+                imports.extend(collect_imports(import, src));
+            }
+        }
+        let mut interesting: Vec<String> =
+            imports.iter().map(|(name, _, _)| name.clone()).collect();
+        interesting.push("uuid".to_owned());
+        interesting.push("uuid4".to_owned());
+        interesting.sort();
+        interesting.dedup();
+
+        // Pass 2: every occurrence of an interesting name is an import, a binding, or a use.
+        let mut uses = Vec::new();
+        for name in &interesting {
+            let occurrences = if name == "uuid" {
+                uuid_occurrences.clone()
+            } else {
+                identifier_occurrences(parents, src, name, &known)
+            };
+            for ident in occurrences {
+                if let Some(import) = enclosing_import(parents, ident) {
+                    if seen_imports.insert(import.id()) {
+                        imports.extend(collect_imports(import, src));
+                    }
+                    continue;
+                }
+                match binding_position(parents, ident) {
+                    Some(BindingPosition::Bind) => model.bind(parents, &ident, name, Bound::Other),
+                    Some(BindingPosition::Global) => model.declare_global(parents, ident, name),
+                    Some(BindingPosition::Nonlocal) => {}
+                    None => uses.push(ident),
+                }
+            }
+        }
+        for (local, bound, node) in &imports {
+            model.bind(parents, node, local, *bound);
+        }
+        Names {
+            model,
+            imports,
+            uses,
+        }
+    }
 }
 
 /// Identifier nodes whose text is exactly `name`, found from its textual occurrences.

@@ -36,10 +36,19 @@ pub enum DecodeError {
     UnknownEncoding(String),
     #[error("bytes are not valid {0} as declared by the PEP 263 coding line")]
     Malformed(&'static str),
+    #[error(
+        "the PEP 263 coding line declares `{0}`, which is not ASCII-compatible: Python cannot compile such a file either; unsupported"
+    )]
+    NotAsciiCompatible(String),
+    #[error("a UTF-16 or UTF-32 byte-order mark: unsupported (convert the file to UTF-8)")]
+    WideBom,
 }
 
 impl SourceFile {
     pub fn decode(raw: Vec<u8>) -> Result<SourceFile, DecodeError> {
+        if has_wide_bom(&raw) {
+            return Err(DecodeError::WideBom);
+        }
         if looks_binary(&raw) {
             return Err(DecodeError::Binary);
         }
@@ -58,6 +67,11 @@ impl SourceFile {
                 } else {
                     match encoding_rs::Encoding::for_label(normalized.as_bytes()) {
                         Some(enc) if enc == encoding_rs::UTF_8 => None,
+                        // UTF-16 (and UTF-32, which encoding_rs does not know) cannot hold an
+                        // ASCII coding line: such a declaration is a mistake Python rejects.
+                        Some(enc) if !enc.is_ascii_compatible() => {
+                            return Err(DecodeError::NotAsciiCompatible(label));
+                        }
                         Some(enc) => Some(enc),
                         None => return Err(DecodeError::UnknownEncoding(label)),
                     }
@@ -102,6 +116,11 @@ impl SourceFile {
             }
         }
     }
+}
+
+/// A UTF-16 or UTF-32 byte-order mark.
+pub fn has_wide_bom(raw: &[u8]) -> bool {
+    raw.starts_with(b"\xFF\xFE") || raw.starts_with(b"\xFE\xFF") || raw.starts_with(b"\0\0\xFE\xFF")
 }
 
 /// A NUL byte in the first 8 KiB, as ripgrep decides: not source text.

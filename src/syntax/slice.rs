@@ -288,6 +288,232 @@ const CONTINUATION_CLAUSES: [&str; 4] = ["elif", "else", "except", "finally"];
 /// The byte ranges to parse, or `None` to parse the whole file.
 pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
     let lines = logical_lines(text)?;
+    let mut include = site_lines(text, config, &lines)?;
+    if !include.iter().any(|&i| i) {
+        return Some(Vec::new());
+    }
+    if !config.generator_calls.is_empty() {
+        // Typed calls read the names in scope at each site: the statements that bind them
+        // can be anywhere in the file.
+        return None;
+    }
+    close_structure(&lines, &mut include);
+    let ranges = ranges_of(&lines, &include);
+    let covered: usize = ranges.iter().map(|r| r.len()).sum();
+    // Slicing pays only when it skips a good part of the file.
+    (covered * 10 < text.len() * 8).then_some(ranges)
+}
+
+/// As `plan`, for following values too: also, in each function that holds a site, the lines
+/// using a local the site's statement assigns (and the locals those assign), the lines naming
+/// such a function (its callers), and every line (imports aside) containing one of `needles`.
+pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Vec<Range<usize>>> {
+    let lines = logical_lines(text)?;
+    let mut include = site_lines(text, config, &lines)?;
+    if !include.iter().any(|&i| i) {
+        return Some(Vec::new());
+    }
+    if !config.generator_calls.is_empty() {
+        // Typed calls read the names in scope at each site: the statements that bind them
+        // can be anywhere in the file.
+        return None;
+    }
+    let mut functions: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !include[i] {
+            continue;
+        }
+        let mut parent = line.parent;
+        while let Some(h) = parent {
+            if lines[h].first == "def" || lines[h].first == "async" {
+                functions.push(h);
+                break;
+            }
+            parent = lines[h].parent;
+        }
+    }
+    functions.sort_unstable();
+    functions.dedup();
+    // Inside each such function, the lines that use a local the site lines assign (two hops).
+    for &h in &functions {
+        let end = block_end(&lines, h);
+        let body = lines[h].start..lines[end].end;
+        let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for &i in &frontier {
+                let line = &text[lines[i].start..lines[i].end];
+                // Uses of the locals it assigns; where the objects it calls or sets on are made.
+                let uses = assigned_names(line).into_iter().map(|n| (n, false));
+                let makers = receivers(line).into_iter().map(|n| (n, true));
+                for (name, only_assignments) in uses.chain(makers) {
+                    for offset in word_occurrences(&text[body.clone()], name) {
+                        let at = body.start + offset;
+                        let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
+                        else {
+                            continue;
+                        };
+                        if include[l]
+                            || (only_assignments
+                                && !assigned_names(&text[lines[l].start..lines[l].end])
+                                    .contains(&name))
+                        {
+                            continue;
+                        }
+                        include[l] = true;
+                        next.push(l);
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for &h in &functions {
+        let header = &text[lines[h].start..lines[h].end];
+        if let Some(name) = header
+            .split("def ")
+            .nth(1)
+            .and_then(|rest| {
+                rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+            })
+            .filter(|n| !n.is_empty())
+        {
+            names.push(name);
+        }
+    }
+    for name in names {
+        for offset in word_occurrences(text, name) {
+            if let Some(l) = lines.partition_point(|l| l.start <= offset).checked_sub(1) {
+                include[l] = true;
+            }
+        }
+    }
+    include_containing(text, &lines, &mut include, needles);
+    close_structure(&lines, &mut include);
+    let ranges = ranges_of(&lines, &include);
+    let covered: usize = ranges.iter().map(|r| r.len()).sum();
+    (covered * 10 < text.len() * 8 && ranges.len() <= MAX_RANGES).then_some(ranges)
+}
+
+/// Marks every line (imports aside) that contains one of `needles`.
+fn include_containing(
+    text: &str,
+    lines: &[LogicalLine<'_>],
+    include: &mut [bool],
+    needles: &[&str],
+) {
+    for needle in needles {
+        for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+            if let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
+                && at < lines[l].end
+                && lines[l].first != "import"
+                && lines[l].first != "from"
+            {
+                include[l] = true;
+            }
+        }
+    }
+}
+
+/// The last line of a block (the header itself when it has no body line).
+fn block_end(lines: &[LogicalLine<'_>], header: usize) -> usize {
+    let mut end = header;
+    while lines
+        .get(end + 1)
+        .is_some_and(|l| l.indent > lines[header].indent)
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Names used as receivers in a line (`user` of `user.id = ...`, `client.create(x)`), `self`
+/// and `cls` aside.
+fn receivers(line: &str) -> Vec<&str> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|p| b[p]);
+            if b.get(i) == Some(&b'.') && before != Some(b'.') {
+                let word = &line[start..i];
+                if word != "self" && word != "cls" && !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The plain names a statement assigns: `a = ...`, `a, b = ...`, `a: T = ...`, `(a := ...)`.
+fn assigned_names(line: &str) -> Vec<&str> {
+    let is_ident = |w: &str| {
+        !w.is_empty()
+            && w.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut names = Vec::new();
+    let b = line.as_bytes();
+    for (i, _) in line.match_indices(":=") {
+        let head = line[..i].trim_end();
+        let start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |p| p + 1);
+        if is_ident(&head[start..]) {
+            names.push(&head[start..]);
+        }
+    }
+    let mut depth = 0i32;
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'"' | b'\'' => break,
+            b'=' if depth == 0 => {
+                let prev = if i > 0 { b[i - 1] } else { b' ' };
+                if b.get(i + 1) == Some(&b'=') || b"=!<>:+-*/%&|^@".contains(&prev) {
+                    break;
+                }
+                let target = line[..i].split(':').next().unwrap_or("");
+                for part in target.split(',') {
+                    let part = part.trim().trim_start_matches('*');
+                    if is_ident(part) {
+                        names.push(part);
+                    }
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Contiguous included lines as byte ranges.
+fn ranges_of(lines: &[LogicalLine<'_>], include: &[bool]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (line, _) in lines.iter().zip(include).filter(|(_, inc)| **inc) {
+        match ranges.last_mut() {
+            Some(last) if last.end == line.start => last.end = line.end,
+            _ => ranges.push(line.start..line.end),
+        }
+    }
+    ranges
+}
+
+/// The lines that mention `uuid`, `uuid4` or an alias, and those that consume a meaningless
+/// local (before the structure around them is added).
+fn site_lines(text: &str, config: &Config, lines: &[LogicalLine<'_>]) -> Option<Vec<bool>> {
     // Occurrences come in order: search from the line found last, widening the step.
     let last = std::cell::Cell::new(0usize);
     let index_of = |offset: usize| -> Option<usize> {
@@ -343,11 +569,20 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
             }
         }
     }
+    Some(include)
+}
+
+/// The byte ranges holding every logical line (imports aside) that contains one of `needles`,
+/// with the blocks around them, for a file read only for what it declares; `Some(empty)` when
+/// no such line exists, `None` to parse the whole file.
+pub fn plan_containing(text: &str, needles: &[&str]) -> Option<Vec<Range<usize>>> {
+    let lines = logical_lines(text)?;
+    let mut include = vec![false; lines.len()];
+    include_containing(text, &lines, &mut include, needles);
     if !include.iter().any(|&i| i) {
         return Some(Vec::new());
     }
     close_structure(&lines, &mut include);
-
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (line, _) in lines.iter().zip(&include).filter(|(_, inc)| **inc) {
         match ranges.last_mut() {
@@ -355,10 +590,12 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
             _ => ranges.push(line.start..line.end),
         }
     }
-    let covered: usize = ranges.iter().map(|r| r.len()).sum();
-    // Slicing pays only when it skips a good part of the file.
-    (covered * 10 < text.len() * 8).then_some(ranges)
+    // The parser's cost grows with the number of ranges: past a few hundred, parse it all.
+    (ranges.len() <= MAX_RANGES).then_some(ranges)
 }
+
+/// The most ranges `plan_containing` hands the parser.
+const MAX_RANGES: usize = 256;
 
 /// Adds what makes the chosen lines parse as they do in the whole file: the headers of
 /// enclosing blocks, the opening clause of an `elif`/`else`/`except`/`finally`, a body for every
@@ -450,6 +687,35 @@ fn noise_target(line: &str, config: &Config) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assigned_names_and_receivers() {
+        assert_eq!(assigned_names("    a, *b = f(x)\n"), ["a", "b"]);
+        assert_eq!(assigned_names("x: str = y\n"), ["x"]);
+        assert_eq!(assigned_names("if (m := g()) == 1:\n"), ["m"]);
+        assert!(assigned_names("f(a=1)\n").is_empty());
+        assert!(assigned_names("a == b\n").is_empty());
+        assert_eq!(
+            receivers("user.id = client.make(self.x)\n"),
+            ["user", "client"]
+        );
+    }
+
+    #[test]
+    fn flow_plan_keeps_the_uses_of_the_site_local_and_the_receiver() {
+        let mut text = String::from("import uuid\n\ndef f(api):\n    user = User()\n");
+        for i in 0..40 {
+            text.push_str(&format!("    other_{i} = {i}\n"));
+        }
+        text.push_str(
+            "    run_id = str(uuid.uuid4())\n    api.send(run_id)\n    user.id = run_id\n",
+        );
+        let ranges = plan_for_flow(&text, &Config::default(), &[]).expect("sliceable");
+        let kept: String = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert!(kept.contains("api.send(run_id)"), "{kept}");
+        assert!(kept.contains("user = User()"), "{kept}");
+        assert!(!kept.contains("other_3"), "{kept}");
+    }
 
     fn kept(text: &str) -> String {
         let ranges = plan(text, &Config::default()).expect("sliceable");

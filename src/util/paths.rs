@@ -3,7 +3,25 @@
 use std::path::{Component, Path, PathBuf};
 
 /// `path` relative to `cwd` when under it, with `/` separators.
+///
+/// A name that is not UTF-8 keeps its bytes visible: each byte that is not part of a UTF-8
+/// character is written `\xNN` (never silently replaced). On POSIX a `\` is part of a file name
+/// and stays; only Windows separators become `/`.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let bytes = shown_path_bytes(path, cwd);
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text
+}
+
+/// `path` relative to `cwd` when under it, as the raw bytes of its name (`/` separators): what
+/// a diff header must carry so that `git apply` finds the very file.
+pub fn shown_path_bytes(path: &Path, cwd: &Path) -> Vec<u8> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -13,8 +31,22 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
         Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
         _ => path.to_path_buf(),
     };
-    let text = shown.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+    let bytes = os_bytes(shown.as_os_str());
+    match bytes.strip_prefix(b"./") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    }
+}
+
+#[cfg(unix)]
+fn os_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    name.as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    name.to_string_lossy().replace('\\', "/").into_bytes()
 }
 
 /// `a/./b/../c` -> `a/c`, without touching the file system (entries may name deleted files).

@@ -2,7 +2,8 @@
 //! bytes) of each of its files are saved in `.uuid-migrate-verify.journal` in the current
 //! directory, atomically. A run that is killed leaves it behind; the next run puts every file
 //! that still holds the rewritten bytes back to the good ones, leaves a file someone changed
-//! since, and says so. The journal is never read or written through a symbolic link.
+//! since, and says so. The journal is never read or written through a symbolic link, and it never
+//! restores a file outside the directory it is in (a repository could commit one).
 
 use std::path::{Path, PathBuf};
 
@@ -96,6 +97,27 @@ fn read(root: &Path) -> Result<Option<Journal>, String> {
         })
 }
 
+/// A journal is a file in the tree, which a repository could commit: one naming a file outside
+/// `root`, or reached through a symbolic link, restores nothing (nothing is written outside the
+/// tree); the run stops and says so.
+fn confined(root: &Path, entries: &[Entry]) -> Result<(), String> {
+    let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    for entry in entries {
+        let target = Path::new(&entry.path);
+        let real = std::fs::canonicalize(target).ok();
+        if !target.starts_with(&root) || real.as_deref().is_some_and(|real| real != target) {
+            return Err(format!(
+                "{}: names {}, outside {} or behind a symbolic link: nothing is restored; check \
+                 the files it names, then remove it",
+                path(&root).display(),
+                entry.path,
+                root.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Restores what an interrupted run left, then removes its journal; `None` when there is none.
 pub fn recover(root: &Path) -> Result<Option<Recovery>, String> {
     let Some(journal) = read(root)? else {
@@ -106,6 +128,7 @@ pub fn recover(root: &Path) -> Result<Option<Recovery>, String> {
         restored: Vec::new(),
         kept: Vec::new(),
     };
+    confined(root, &journal.entries)?;
     for entry in journal.entries {
         let target = Path::new(&entry.path);
         let current = match std::fs::symlink_metadata(target) {
@@ -120,12 +143,14 @@ pub fn recover(root: &Path) -> Result<Option<Recovery>, String> {
         if current == entry.good {
             continue;
         }
-        if current == entry.written {
-            crate::util::fs::write_atomically(target, &entry.good)
-                .map_err(|e| format!("{e:#} (the journal {NAME} is kept)"))?;
-            recovery.restored.push(entry.display);
-        } else {
+        if current != entry.written {
             recovery.kept.push(entry.display);
+            continue;
+        }
+        match crate::util::fs::replace_unchanged(target, &entry.written, &entry.good) {
+            Ok(()) => recovery.restored.push(entry.display),
+            Err(crate::util::fs::ReplaceError::Changed) => recovery.kept.push(entry.display),
+            Err(e) => return Err(format!("{e:#} (the journal {NAME} is kept)")),
         }
     }
     remove(root)?;
@@ -139,7 +164,7 @@ mod tests {
     #[test]
     fn recover_restores_written_files_and_keeps_changed_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root = &std::fs::canonicalize(dir.path()).unwrap();
         let (a, b, c) = (root.join("a.py"), root.join("b.py"), root.join("c.py"));
         std::fs::write(&a, "new a").unwrap();
         std::fs::write(&b, "old b").unwrap();
@@ -162,6 +187,28 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&c).unwrap(), "edited by hand");
         assert!(!path(root).exists());
         assert!(recover(root).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_journal_naming_a_file_outside_its_directory_restores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = std::fs::canonicalize(outside.path()).unwrap().join("a.py");
+        std::fs::write(&victim, "").unwrap();
+        let journal = Journal {
+            command: "true".to_owned(),
+            entries: vec![Entry {
+                path: victim.to_string_lossy().into_owned(),
+                display: "a.py".to_owned(),
+                good: b"import os\n".to_vec(),
+                written: Vec::new(),
+            }],
+        };
+        write(dir.path(), &journal).unwrap();
+        let err = recover(dir.path()).unwrap_err();
+        assert!(err.contains("nothing is restored"), "{err}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"");
+        assert!(path(dir.path()).exists());
     }
 
     #[test]

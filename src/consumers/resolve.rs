@@ -1,0 +1,360 @@
+//! The cross-file step: every file's index joined into one, and each site's reached places
+//! looked up in it. A callee found in the module its file imports it from (or in the file
+//! itself) is a resolved consumer; one found only by name elsewhere is a possible one.
+
+use rustc_hash::FxHashMap;
+
+use super::index::{ClassDecl, FieldDecl, FileIndex, FunctionDecl, ParamDecl, Pin};
+use super::pattern::passes;
+use super::{Callee, Consumer, FileFacts, Reached, SiteFlow, Slot};
+use crate::config::{Config, NameEvidence};
+use crate::model::{ConsumerEvidence, ConsumerKind, Reason, Site};
+
+/// Every file's declarations, by name.
+pub struct RepoIndex<'a> {
+    /// Display path and module components of each file.
+    files: Vec<(&'a str, Vec<&'a str>)>,
+    classes: FxHashMap<&'a str, Vec<(usize, &'a ClassDecl)>>,
+    functions: FxHashMap<&'a str, Vec<(usize, &'a FunctionDecl)>>,
+    /// Consuming fields by field name, for name-only matches.
+    fields: FxHashMap<&'a str, Vec<(usize, &'a ClassDecl, &'a FieldDecl)>>,
+    pins: Vec<(usize, &'a Pin)>,
+}
+
+/// The module path of a file: `src/pkg/mod.py` -> `[src, pkg, mod]`, a package's
+/// `__init__.py` -> the package.
+fn module_of(path: &str) -> Vec<&str> {
+    let path = path.trim_start_matches("./");
+    let path = path.strip_suffix(".py").unwrap_or(path);
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Whether `module` (as imported, possibly relative) names the file `file` or its package.
+fn module_matches(file: &[&str], module: &str, from: &[&str]) -> bool {
+    let wanted: Vec<&str> = module
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        // `from . import x`: the importing file's package.
+        return from.len() > 1 && file.starts_with(&from[..from.len() - 1]);
+    }
+    let ends = |m: &[&str]| m.len() >= wanted.len() && m[m.len() - wanted.len()..] == wanted[..];
+    // The module itself, or a module of the package it names (re-exported by `__init__`).
+    ends(file) || (file.len() > 1 && ends(&file[..file.len() - 1]))
+}
+
+impl<'a> RepoIndex<'a> {
+    pub fn new(files: &'a [(String, FileFacts)]) -> Self {
+        let mut index = RepoIndex {
+            files: Vec::with_capacity(files.len()),
+            classes: FxHashMap::default(),
+            functions: FxHashMap::default(),
+            fields: FxHashMap::default(),
+            pins: Vec::new(),
+        };
+        for (i, (path, facts)) in files.iter().enumerate() {
+            index.files.push((path.as_str(), module_of(path)));
+            let FileIndex {
+                classes,
+                functions,
+                pins,
+            } = &facts.index;
+            for class in classes {
+                index
+                    .classes
+                    .entry(class.name.as_str())
+                    .or_default()
+                    .push((i, class));
+                for field in &class.fields {
+                    index
+                        .fields
+                        .entry(field.name.as_str())
+                        .or_default()
+                        .push((i, class, field));
+                }
+            }
+            for function in functions {
+                index
+                    .functions
+                    .entry(function.name.as_str())
+                    .or_default()
+                    .push((i, function));
+            }
+            for pin in pins {
+                index.pins.push((i, pin));
+            }
+        }
+        index
+    }
+
+    /// Whether a candidate in file `file` is the callee named by `callee` from file `from`.
+    fn is_callee(&self, callee: &Callee, file: usize, from: usize) -> bool {
+        if callee.local {
+            return file == from;
+        }
+        match &callee.module {
+            Some(m) => module_matches(&self.files[file].1, m, &self.files[from].1),
+            None => false,
+        }
+    }
+
+    /// The consumers of a class's field or constructor parameter, or a function's parameter.
+    fn consumers_of(
+        &self,
+        callee: &Callee,
+        slot: &Slot,
+        from: usize,
+    ) -> Vec<(usize, &'a Consumer, bool)> {
+        let mut found = Vec::new();
+        let param = |p: &&ParamDecl| match slot {
+            Slot::Keyword(k) => p.name == *k,
+            Slot::Positional(i) => p.position == *i,
+        };
+        match &callee.class {
+            Some(class) => {
+                for (file, f) in self
+                    .functions
+                    .get(callee.name.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if f.class.as_deref() != Some(class.name.as_str()) {
+                        continue;
+                    }
+                    let resolved = self.is_callee(class, *file, from);
+                    for p in f.params.iter().filter(param) {
+                        found.push((*file, &p.consumer, resolved));
+                    }
+                }
+            }
+            None => {
+                if let Slot::Keyword(k) = slot {
+                    for (file, c) in self.classes.get(callee.name.as_str()).into_iter().flatten() {
+                        let resolved = self.is_callee(callee, *file, from);
+                        for field in c.fields.iter().filter(|f| f.name == *k) {
+                            found.push((*file, &field.consumer, resolved));
+                        }
+                    }
+                }
+                for (file, f) in self
+                    .functions
+                    .get(callee.name.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    let constructor = f.name == "__init__";
+                    if f.class.is_some() && !constructor {
+                        continue;
+                    }
+                    let resolved = self.is_callee(callee, *file, from);
+                    for p in f.params.iter().filter(param) {
+                        found.push((*file, &p.consumer, resolved));
+                    }
+                }
+                if let Some(inits) = self.functions.get("__init__") {
+                    for (file, f) in inits {
+                        if f.class.as_deref() == Some(callee.name.as_str()) {
+                            let resolved = self.is_callee(callee, *file, from);
+                            for p in f.params.iter().filter(param) {
+                                found.push((*file, &p.consumer, resolved));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if callee.unknown_receiver {
+            for (file, f) in self
+                .functions
+                .get(callee.name.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if f.class.is_some() {
+                    for p in f.params.iter().filter(param) {
+                        found.push((*file, &p.consumer, false));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The verdict reasons of one site of file `from`.
+    pub fn reasons(
+        &self,
+        from: usize,
+        site: &Site,
+        flow: Option<&SiteFlow>,
+        config: &Config,
+    ) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        let path = |file: usize| self.files[file].0.to_owned();
+        let mut add = |kind: ConsumerKind,
+                       what: &str,
+                       file: usize,
+                       line: usize,
+                       evidence: ConsumerEvidence,
+                       flow: &str| {
+            if evidence == ConsumerEvidence::Possible
+                && config.name_evidence == NameEvidence::Ignore
+            {
+                return;
+            }
+            let reason = Reason::Consumer {
+                kind,
+                what: what.to_owned(),
+                path: path(file),
+                line,
+                evidence,
+                flow: flow.to_owned(),
+            };
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        };
+        let mut checked = Vec::new();
+        if let Some(flow) = flow {
+            for step in &flow.steps {
+                let mut judge =
+                    |file: usize, consumer: &Consumer, evidence: ConsumerEvidence| match &consumer
+                        .pattern
+                    {
+                        Some(check) => match passes(check, &flow.sample) {
+                            Some(true) => checked.push(Reason::FormatChecked {
+                                pattern: check.pattern.clone(),
+                                sample: flow.sample.clone(),
+                                path: path(file),
+                                line: consumer.line,
+                            }),
+                            Some(false) => add(
+                                ConsumerKind::Pattern,
+                                &format!(
+                                    "{} (pattern `{}` rejects `{}`)",
+                                    consumer.what, check.pattern, flow.sample
+                                ),
+                                file,
+                                consumer.line,
+                                evidence,
+                                &step.flow,
+                            ),
+                            None => add(
+                                ConsumerKind::Pattern,
+                                &format!(
+                                    "{} (pattern `{}` not checkable)",
+                                    consumer.what, check.pattern
+                                ),
+                                file,
+                                consumer.line,
+                                ConsumerEvidence::Possible,
+                                &step.flow,
+                            ),
+                        },
+                        None => add(
+                            consumer.kind,
+                            &consumer.what,
+                            file,
+                            consumer.line,
+                            evidence,
+                            &step.flow,
+                        ),
+                    };
+                match &step.reached {
+                    Reached::Direct(consumer) => judge(from, consumer, ConsumerEvidence::Resolved),
+                    Reached::Argument { callee, slot } => {
+                        let found = self.consumers_of(callee, slot, from);
+                        let any_resolved = found.iter().any(|(_, _, r)| *r);
+                        for (file, consumer, resolved) in found {
+                            if resolved {
+                                judge(file, consumer, ConsumerEvidence::Resolved);
+                            } else if !any_resolved {
+                                judge(file, consumer, ConsumerEvidence::Possible);
+                            }
+                        }
+                    }
+                    Reached::SelfField { class, field } => {
+                        for (file, c) in self.classes.get(class.as_str()).into_iter().flatten() {
+                            if *file == from {
+                                for f in c.fields.iter().filter(|f| f.name == *field) {
+                                    judge(*file, &f.consumer, ConsumerEvidence::Resolved);
+                                }
+                            }
+                        }
+                    }
+                    // A name of noise words only (`id`, `uuid`) says nothing about its field.
+                    Reached::Named { name }
+                        if crate::util::words::split_words(name)
+                            .iter()
+                            .all(|w| config.noise_words.contains(w)) => {}
+                    Reached::Named { name } => {
+                        if let Some((file, _, f)) =
+                            self.fields.get(name.as_str()).and_then(|v| v.first())
+                        {
+                            judge(*file, &f.consumer, ConsumerEvidence::Possible);
+                        }
+                    }
+                }
+            }
+        }
+        // Tests that pin this module's `uuid4`; `patch("uuid.uuid4")` pins `uuid.uuid4` for
+        // the modules the test imports (possible: the test may not reach the site).
+        let module = &self.files[from].1;
+        for (file, pin) in &self.pins {
+            if *file == from {
+                continue;
+            }
+            let what = format!("test patching `{}.uuid4`", pin.module);
+            if pin.module == "uuid" {
+                if site.code.contains(".uuid4")
+                    && pin
+                        .reaches
+                        .iter()
+                        .any(|m| module_matches(module, m, module))
+                {
+                    add(
+                        ConsumerKind::PinnedTest,
+                        &what,
+                        *file,
+                        pin.line,
+                        ConsumerEvidence::Possible,
+                        "`uuid.uuid4` patched while the test runs this module",
+                    );
+                    break;
+                }
+            } else if module_matches(module, &pin.module, module) {
+                add(
+                    ConsumerKind::PinnedTest,
+                    &what,
+                    *file,
+                    pin.line,
+                    ConsumerEvidence::Resolved,
+                    "the module's `uuid4` is patched",
+                );
+                break;
+            }
+        }
+        reasons.extend(checked);
+        reasons
+    }
+}
+
+/// The consumer reasons of every site, by the site's file (display path) and offset.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    pub by_file: FxHashMap<String, Vec<(usize, Vec<Reason>)>>,
+}
+
+impl Verdicts {
+    /// The reasons of the site at `offset` in `path` (each file's sites are in offset order).
+    pub fn of(&self, path: &str, offset: usize) -> Option<&[Reason]> {
+        let sites = self.by_file.get(path)?;
+        let at = sites.binary_search_by_key(&offset, |(o, _)| *o).ok()?;
+        Some(sites[at].1.as_slice())
+    }
+}
