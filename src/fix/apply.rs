@@ -90,6 +90,42 @@ pub fn apply(raw: &[u8], edits: &[ByteEdit]) -> Vec<u8> {
     out
 }
 
+/// Offsets of a rewritten file traced back to the file it was made from: what a second pass
+/// over the result needs to look up facts kept by original offset (the consumer verdicts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// Each applied edit, in order: original start, original end, length of its new bytes.
+    edits: Vec<(usize, usize, usize)>,
+}
+
+impl OffsetMap {
+    /// The map of `edits`, sorted and non-overlapping, as `apply` takes them.
+    pub fn of(edits: &[ByteEdit]) -> OffsetMap {
+        OffsetMap {
+            edits: edits
+                .iter()
+                .map(|e| (e.start, e.end, e.bytes.len()))
+                .collect(),
+        }
+    }
+
+    /// The original offset of the byte at `offset` of the result; `None` inside new bytes.
+    pub fn original(&self, offset: usize) -> Option<usize> {
+        let mut delta: isize = 0;
+        for &(start, end, len) in &self.edits {
+            let new_start = start.checked_add_signed(delta)?;
+            if offset < new_start {
+                break;
+            }
+            if offset < new_start + len {
+                return None;
+            }
+            delta += len as isize - (end - start) as isize;
+        }
+        offset.checked_add_signed(-delta)
+    }
+}
+
 /// How badly a tree parses: its error and missing nodes, and where the first one is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ParseDamage {
@@ -206,6 +242,36 @@ mod tests {
             without_overlaps(vec![edit(2, 6, "a"), edit(4, 8, "b"), edit(6, 6, "c")]);
         assert_eq!(kept, vec![edit(2, 6, "a"), edit(6, 6, "c")]);
         assert_eq!(skipped, vec![edit(4, 8, "b")]);
+    }
+
+    #[test]
+    fn offsets_of_the_result_trace_back_to_the_original() {
+        let edits = vec![edit(2, 4, "xyz"), edit(6, 6, "+"), edit(8, 10, "")];
+        let raw = b"0123456789ab";
+        let new = apply(raw, &edits);
+        assert_eq!(new, b"01xyz45+67ab");
+        let map = OffsetMap::of(&edits);
+        let traced: Vec<Option<usize>> = (0..new.len()).map(|i| map.original(i)).collect();
+        let expected = [
+            Some(0),
+            Some(1),
+            None,
+            None,
+            None,
+            Some(4),
+            Some(5),
+            None,
+            Some(6),
+            Some(7),
+            Some(10),
+            Some(11),
+        ];
+        assert_eq!(traced, expected);
+        for (i, at) in traced.iter().enumerate() {
+            if let Some(at) = at {
+                assert_eq!(new[i], raw[*at]);
+            }
+        }
     }
 
     #[test]

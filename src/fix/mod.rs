@@ -25,7 +25,7 @@ use crate::pipeline::walk::{WalkOptions, walk};
 use crate::pipeline::{FileError, analyze};
 use crate::syntax::parse::SourceFile;
 use crate::util::paths::display_path;
-use apply::{ByteEdit, apply, damage, encode, parse_structure, without_overlaps};
+use apply::{ByteEdit, OffsetMap, apply, damage, encode, parse_structure, without_overlaps};
 
 /// Which sites a rewrite touches.
 #[derive(Debug, Clone, Default)]
@@ -92,11 +92,12 @@ pub fn rewrite_source(
     config: &Config,
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
-    let first = rewrite_once(raw, rel_path, config, options)?;
+    let first = rewrite_once(raw, rel_path, config, options, None)?;
     let Some(new) = first.outcome.rewritten.as_ref() else {
         return Ok(first.outcome);
     };
-    let settled = rewrite_once(new.clone(), rel_path, config, options)
+    // The sites left keep the consumer verdicts a new scan would give them again.
+    let settled = rewrite_once(new.clone(), rel_path, config, options, Some(&first.moved))
         .is_ok_and(|again| again.outcome.rewritten.is_none());
     if settled {
         return Ok(first.outcome);
@@ -148,6 +149,8 @@ struct Pass {
     broken: bool,
     /// Where the rewritten sites are.
     rewritten: Vec<Position>,
+    /// Where the bytes of the result came from.
+    moved: OffsetMap,
 }
 
 impl Pass {
@@ -156,21 +159,29 @@ impl Pass {
             outcome,
             broken: false,
             rewritten: Vec::new(),
+            moved: OffsetMap::default(),
         }
     }
 }
 
+/// One rewrite of `raw`; `moved` traces its offsets back to the file the consumer verdicts
+/// were made for, when `raw` is the result of a rewrite.
 fn rewrite_once(
     raw: Vec<u8>,
     rel_path: &Path,
     config: &Config,
     options: &RewriteOptions,
+    moved: Option<&OffsetMap>,
 ) -> Result<Pass, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
     let mut sites = analyze(&source, rel_path, config)?;
     let key = rel_path.to_string_lossy();
     for site in &mut sites {
-        if let Some(reasons) = options.consumers.of(&key, site.offset) {
+        let offset = match moved {
+            Some(moved) => moved.original(site.offset),
+            None => Some(site.offset),
+        };
+        if let Some(reasons) = offset.and_then(|offset| options.consumers.of(&key, offset)) {
             crate::consumers::apply(site, reasons.to_vec());
         }
     }
@@ -281,6 +292,7 @@ fn rewrite_once(
             .filter(|s| s.binding == Binding::Resolved)
             .count(),
     };
+    let mut moved = OffsetMap::default();
     let result = apply_with_imports(
         &source,
         &tree,
@@ -292,9 +304,10 @@ fn rewrite_once(
         budget,
     );
     match result {
-        Ok(bytes) => {
+        Ok((bytes, applied)) => {
             outcome.sites_rewritten = rewritten.len();
             outcome.rewritten = (bytes != source.raw).then_some(bytes);
+            moved = applied;
         }
         Err(why) => {
             for &index in &rewritten {
@@ -313,6 +326,7 @@ fn rewrite_once(
         outcome,
         broken: before.damage.errors > 0,
         rewritten: rewritten.iter().map(|&i| sites[i].start).collect(),
+        moved,
     })
 }
 
@@ -332,7 +346,7 @@ fn resolved_sites(tree: &tree_sitter::Tree, text: &str) -> usize {
 
 /// Site edits and import edits, applied at once to the original bytes, then the guard: the
 /// result must decode, parse no worse than before, still resolve every site it did not
-/// rewrite, and import the generator at module level.
+/// rewrite, and import the generator at module level. Gives the bytes and where they came from.
 #[allow(clippy::too_many_arguments)]
 fn apply_with_imports(
     source: &SourceFile,
@@ -343,7 +357,7 @@ fn apply_with_imports(
     before: Before,
     config: &Config,
     budget: Option<Duration>,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, OffsetMap), String> {
     let sites = edits.len();
     let replaced = |start: usize, end: usize| {
         let (start, end) = (source.raw_offset(start), source.raw_offset(end));
@@ -405,7 +419,7 @@ fn apply_with_imports(
             config.generator_import
         ));
     }
-    Ok(bytes)
+    Ok((bytes, OffsetMap::of(&all)))
 }
 
 /// Plans `--unknown-prefix` edits: the sites are found and classified again in the same text.
