@@ -1,9 +1,36 @@
 //! Byte edits on the file's original bytes: encoding the replacement text, sorting, skipping
-//! overlaps, applying, and the re-parse guard's measure of how badly a text parses.
+//! overlaps, applying, the parse the rewrite judges a file by, and the re-parse guard's measure
+//! of how badly a text parses.
+
+use std::borrow::Cow;
+use std::time::Duration;
 
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::syntax::parse::{SourceFile, TextEncoding, parse_incremental};
+use crate::syntax::parse::{ParseError, SourceFile, TextEncoding, parse, parse_incremental};
+
+/// The text the rewrite parses: `text` with every tab read as one space (same length, same
+/// offsets, so node texts are still read from `text`).
+///
+/// tree-sitter-python counts a tab as eight columns wherever it stands, and emits a dedent inside
+/// brackets when a continuation line is indented less than its block (`\t\tx = (a and` over
+/// `            b)`): a valid file indented with tabs whose continuation lines use spaces then
+/// parses as one error from the top, and no import is found at module level. Python ignores the
+/// indentation of continuation lines, and accepts a file only when its indentation compares
+/// the same with a tab as one column as with tabs to multiples of eight (else `TabError`), so a
+/// tab as one column gives Python's block structure.
+pub fn structure_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\t') {
+        Cow::Owned(text.replace('\t', " "))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The tree the rewrite judges `text` by (see `structure_text`).
+pub fn parse_structure(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
+    parse(&structure_text(text), budget)
+}
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +90,42 @@ pub fn apply(raw: &[u8], edits: &[ByteEdit]) -> Vec<u8> {
     out
 }
 
+/// Offsets of a rewritten file traced back to the file it was made from: what a second pass
+/// over the result needs to look up facts kept by original offset (the consumer verdicts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// Each applied edit, in order: original start, original end, length of its new bytes.
+    edits: Vec<(usize, usize, usize)>,
+}
+
+impl OffsetMap {
+    /// The map of `edits`, sorted and non-overlapping, as `apply` takes them.
+    pub fn of(edits: &[ByteEdit]) -> OffsetMap {
+        OffsetMap {
+            edits: edits
+                .iter()
+                .map(|e| (e.start, e.end, e.bytes.len()))
+                .collect(),
+        }
+    }
+
+    /// The original offset of the byte at `offset` of the result; `None` inside new bytes.
+    pub fn original(&self, offset: usize) -> Option<usize> {
+        let mut delta: isize = 0;
+        for &(start, end, len) in &self.edits {
+            let new_start = start.checked_add_signed(delta)?;
+            if offset < new_start {
+                break;
+            }
+            if offset < new_start + len {
+                return None;
+            }
+            delta += len as isize - (end - start) as isize;
+        }
+        offset.checked_add_signed(-delta)
+    }
+}
+
 /// How badly a tree parses: its error and missing nodes, and where the first one is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ParseDamage {
@@ -92,7 +155,7 @@ pub fn damage(tree: &Tree) -> ParseDamage {
     damage
 }
 
-/// The tree of `new_text`, re-parsed incrementally from `old_tree` (the tree of the text that
+/// The tree of `new_text` (see `parse_structure`), re-parsed incrementally from `old_tree` (the tree of the text that
 /// `edits` turned into `new_text`): only the edited statements are parsed again, and the result
 /// is the tree a full parse would give. `None` when the edits are not in text offsets (a legacy
 /// encoding) or tree-sitter gives up; the caller then parses in full.
@@ -134,7 +197,7 @@ pub fn reparse(
         });
         delta += edit.bytes.len() as isize - (end - start) as isize;
     }
-    parse_incremental(new_text, &tree)
+    parse_incremental(&structure_text(new_text), &tree)
 }
 
 /// The position after `bytes`, starting at `from`.
@@ -182,11 +245,59 @@ mod tests {
     }
 
     #[test]
+    fn offsets_of_the_result_trace_back_to_the_original() {
+        let edits = vec![edit(2, 4, "xyz"), edit(6, 6, "+"), edit(8, 10, "")];
+        let raw = b"0123456789ab";
+        let new = apply(raw, &edits);
+        assert_eq!(new, b"01xyz45+67ab");
+        let map = OffsetMap::of(&edits);
+        let traced: Vec<Option<usize>> = (0..new.len()).map(|i| map.original(i)).collect();
+        let expected = [
+            Some(0),
+            Some(1),
+            None,
+            None,
+            None,
+            Some(4),
+            Some(5),
+            None,
+            Some(6),
+            Some(7),
+            Some(10),
+            Some(11),
+        ];
+        assert_eq!(traced, expected);
+        for (i, at) in traced.iter().enumerate() {
+            if let Some(at) = at {
+                assert_eq!(new[i], raw[*at]);
+            }
+        }
+    }
+
+    #[test]
     fn encodes_into_latin1_or_refuses() {
         let source =
             SourceFile::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n".to_vec()).unwrap();
         assert_eq!(encode(&source, "caf\u{e9}").unwrap(), b"caf\xe9");
         assert!(encode(&source, "\u{4e2d}").is_err());
+    }
+
+    #[test]
+    fn a_tab_indented_file_with_space_continuations_parses() {
+        let text = "def f(a, b):\n\tif a:\n\t\tx = (a and\n            b)\n\treturn 2\n";
+        let raw = crate::syntax::parse::parse(text, None).unwrap();
+        assert!(
+            raw.root_node().has_error(),
+            "tree-sitter-python reads a dedent"
+        );
+        let tree = parse_structure(text, None).unwrap();
+        assert!(
+            !tree.root_node().has_error(),
+            "{}",
+            tree.root_node().to_sexp()
+        );
+        assert_eq!(structure_text(text).len(), text.len());
+        assert!(matches!(structure_text("x = 1\n"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Imports after the site edits: add the generator import once at module level (after the
 //! docstring, `from __future__` imports and the leading import block) unless the file already
-//! has it, and drop `import uuid` / `uuid4` bindings that nothing in the file uses any more.
+//! has it, and drop `import uuid` / `uuid4` bindings that nothing reads any more in the scope
+//! they bind (function, class body or module); none in a file with syntax errors.
 
 use crate::syntax::NodeExt;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tree_sitter::{Node, Tree};
 
 use crate::config::Config;
@@ -256,7 +257,11 @@ fn is_docstring(stmt: Node<'_>) -> bool {
             .is_some_and(|c| matches!(c.kind_str(), "string" | "concatenated_string"))
 }
 
-/// Bindings of the uuid module or `uuid4` whose name a rewritten site used and nothing uses now.
+/// Bindings of the uuid module or `uuid4` whose name a rewritten site used and that nothing
+/// reads any more. Each import statement is judged by the reads it binds (its function, its
+/// class body, or the module), so a function's own `import uuid` goes with its last use even
+/// when another function's import of `uuid` is still used. Nothing is removed from a file with
+/// syntax errors: what a read there binds to is not known, and a second run must not see more.
 fn removals(
     tree: &Tree,
     text: &str,
@@ -264,18 +269,11 @@ fn removals(
     replaced: Replaced<'_>,
     insertion: Option<usize>,
 ) -> Vec<Edit> {
-    if rewritten_names.is_empty() {
+    let root = tree.root_node();
+    if rewritten_names.is_empty() || root.has_error() {
         return Vec::new();
     }
     let src = text.as_bytes();
-    let root = tree.root_node();
-    let unused: BTreeSet<&String> = rewritten_names
-        .iter()
-        .filter(|name| !still_used(root, text, name, replaced))
-        .collect();
-    if unused.is_empty() {
-        return Vec::new();
-    }
     // Every import of uuid names `uuid` in its text.
     let mut statements: Vec<Node<'_>> = Vec::new();
     for at in memchr::memmem::find_iter(src, b"uuid") {
@@ -289,6 +287,22 @@ fn removals(
             statements.push(stmt);
         }
     }
+    let reads: BTreeMap<&String, Reads> = rewritten_names
+        .iter()
+        .map(|name| {
+            // The function and class bodies that bind the name themselves.
+            let binders: HashSet<usize> = statements
+                .iter()
+                .filter(|&&stmt| {
+                    imported_names(stmt, src)
+                        .iter()
+                        .any(|(_, local)| local == name)
+                })
+                .map(|&stmt| binding_scope(stmt).id())
+                .collect();
+            (name, remaining_reads(root, text, name, &binders, replaced))
+        })
+        .collect();
     let mut edits = Vec::new();
     for stmt in statements {
         let from = stmt.kind_str() == "import_from_statement";
@@ -298,6 +312,7 @@ fn removals(
         if from && !from_uuid {
             continue;
         }
+        let scope = binding_scope(stmt).id();
         let items = import_items(stmt);
         let remove: Vec<bool> = items
             .iter()
@@ -308,7 +323,7 @@ fn removals(
                 } else {
                     imported == "uuid"
                 };
-                binds_uuid && unused.contains(&local)
+                binds_uuid && reads.get(&local).is_some_and(|r| !r.see(scope))
             })
             .collect();
         edits.extend(remove_items(text, stmt, &items, &remove, insertion));
@@ -331,15 +346,75 @@ fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The namespace a statement binds its names in: the function or class whose body holds it,
+/// else the module. (Lambdas and comprehensions cannot hold an import.)
+fn binding_scope(node: Node<'_>) -> Node<'_> {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if matches!(
+            parent.kind_str(),
+            "function_definition" | "class_definition"
+        ) && parent.field("body").is_some_and(|b| b.id() == child.id())
+        {
+            return parent;
+        }
+        child = parent;
+    }
+    child
+}
+
+/// The scope whose binding a read at `node` sees, as Python resolves names: the nearest
+/// function around it that binds the name (`binders`), the class body it stands in directly
+/// when that class binds it (methods do not see class names), else the module.
+fn resolving_scope<'t>(node: Node<'t>, binders: &HashSet<usize>) -> Node<'t> {
+    let mut scope = binding_scope(node);
+    let mut innermost = true;
+    loop {
+        let binds = binders.contains(&scope.id());
+        match scope.kind_str() {
+            "function_definition" if binds => return scope,
+            "class_definition" if binds && innermost => return scope,
+            "function_definition" | "class_definition" => {}
+            _ => return scope,
+        }
+        innermost = false;
+        scope = binding_scope(scope);
+    }
+}
+
+/// Which bindings of a name are still read after the site edits.
+enum Reads {
+    /// The bindings of these scopes (node ids).
+    Scopes(HashSet<usize>),
+    /// Any binding: a `global` or `nonlocal` statement names it.
+    All,
+}
+
+impl Reads {
+    fn see(&self, scope: usize) -> bool {
+        match self {
+            Reads::Scopes(scopes) => scopes.contains(&scope),
+            Reads::All => true,
+        }
+    }
+}
+
 fn is_identifier_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Whether `name` is still read, after the site edits, anywhere outside import statements
-/// (conservatively: any identifier with that text but attribute and keyword names, a string
-/// equal to it (`__all__`), or a mention inside an error region).
-fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) -> bool {
+/// The scopes whose binding of `name` is still read, after the site edits, outside import
+/// statements (conservatively: any identifier with that text but attribute and keyword names,
+/// and a string equal to it (`__all__`)); `binders` are the scopes with their own import of it.
+fn remaining_reads(
+    root: Node<'_>,
+    text: &str,
+    name: &str,
+    binders: &HashSet<usize>,
+    replaced: Replaced<'_>,
+) -> Reads {
     let src = text.as_bytes();
+    let mut scopes = HashSet::new();
     for at in memchr::memmem::find_iter(src, name.as_bytes()) {
         let end = at + name.len();
         let whole_word = (at == 0 || !is_identifier_byte(src[at - 1]))
@@ -351,32 +426,38 @@ fn still_used(root: Node<'_>, text: &str, name: &str, replaced: Replaced<'_>) ->
             continue;
         };
         let mut in_import = false;
-        let mut in_error = false;
         let mut current = Some(node);
         while let Some(n) = current {
-            match n.kind_str() {
-                "import_statement" | "import_from_statement" | "future_import_statement" => {
-                    in_import = true;
-                }
-                "ERROR" => in_error = true,
-                _ => {}
+            if matches!(
+                n.kind_str(),
+                "import_statement" | "import_from_statement" | "future_import_statement"
+            ) {
+                in_import = true;
+                break;
             }
             current = n.parent();
-        }
-        if in_error {
-            return true;
         }
         if in_import {
             continue;
         }
         let exact = node.start_byte() == at && node.end_byte() == end;
-        match node.kind_str() {
-            "identifier" if exact && !is_name_only(node) => return true,
-            "string_content" if exact => return true,
-            _ => {}
+        let read = match node.kind_str() {
+            "identifier" if exact => {
+                if node.parent().is_some_and(|p| {
+                    matches!(p.kind_str(), "global_statement" | "nonlocal_statement")
+                }) {
+                    return Reads::All;
+                }
+                !is_name_only(node)
+            }
+            "string_content" => exact,
+            _ => false,
+        };
+        if read {
+            scopes.insert(resolving_scope(node, binders).id());
         }
     }
-    false
+    Reads::Scopes(scopes)
 }
 
 /// An identifier that names an attribute or a keyword, not a variable.
@@ -548,6 +629,46 @@ mod tests {
             out,
             format!("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n{IMPORT}\n\nx = 1\n")
         );
+    }
+
+    #[test]
+    fn each_import_is_judged_by_the_reads_it_binds() {
+        // A function's own import goes although another function's import is still read.
+        let src = "def f():\n    import uuid\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "def f():\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        );
+        // A module import goes when every read sees a function's own import.
+        let src = "import uuid\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        );
+        // A nested function reads the import of the function around it.
+        let kept = "def f():\n    import uuid\n\n    def g():\n        return uuid.uuid1()\n\n    return g\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+    }
+
+    #[test]
+    fn class_bodies_are_scopes_that_methods_do_not_see() {
+        // The method reads the module's import, not the class's.
+        let src = "import uuid\n\n\nclass C:\n    import uuid\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n";
+        assert_eq!(
+            run(src, &["uuid"], false),
+            "import uuid\n\n\nclass C:\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n"
+        );
+        // A default value is read in the class body.
+        let kept = "class C:\n    import uuid\n    x = 1\n\n    def m(self, ns=uuid.NAMESPACE_DNS):\n        return ns\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+    }
+
+    #[test]
+    fn global_declarations_and_syntax_errors_keep_every_import() {
+        let kept = "import uuid\n\n\ndef f():\n    global uuid\n    import uuid\n    return G()\n\n\ndef g():\n    return uuid.uuid1()\n";
+        assert_eq!(run(kept, &["uuid"], false), kept);
+        let broken = "import uuid\n\n\ndef f(:\n    return G()\n";
+        assert_eq!(run(broken, &["uuid"], false), broken);
     }
 
     #[test]

@@ -23,9 +23,9 @@ use crate::model::Filter;
 use crate::model::{Binding, ManualReason, Position, Reason, Site};
 use crate::pipeline::walk::{WalkOptions, walk};
 use crate::pipeline::{FileError, analyze};
-use crate::syntax::parse::{SourceFile, parse};
+use crate::syntax::parse::SourceFile;
 use crate::util::paths::display_path;
-use apply::{ByteEdit, apply, damage, encode, without_overlaps};
+use apply::{ByteEdit, OffsetMap, apply, damage, encode, parse_structure, without_overlaps};
 
 /// Which sites a rewrite touches.
 #[derive(Debug, Clone, Default)]
@@ -79,17 +79,109 @@ pub struct RewriteRun {
 
 /// The sites rewritten and the ones left, for one decoded file. `Err` when the file cannot be
 /// decoded or parsed at all.
+///
+/// A file is rewritten only when a second run on the result would change nothing. A second run
+/// sees only the rewritten text, so the result is judged as it will be (in the usual case, one
+/// more analysis that finds nothing to do). A file with syntax errors can fail this: tree-sitter
+/// recovers from an error by costs that count the bytes around it, so the site edits can move
+/// the error region, and a site left in it can come out of it; the file is then left as it is
+/// and its sites are reported. In a file without errors it would be a bug: the file is refused.
 pub fn rewrite_source(
     raw: Vec<u8>,
     rel_path: &Path,
     config: &Config,
     options: &RewriteOptions,
 ) -> Result<FileRewrite, String> {
+    let first = rewrite_once(raw, rel_path, config, options, None)?;
+    let Some(new) = first.outcome.rewritten.as_ref() else {
+        return Ok(first.outcome);
+    };
+    // The sites left keep the consumer verdicts a new scan would give them again.
+    let settled = rewrite_once(new.clone(), rel_path, config, options, Some(&first.moved))
+        .is_ok_and(|again| again.outcome.rewritten.is_none());
+    if settled {
+        return Ok(first.outcome);
+    }
+    let broken = first.broken || parses_with_errors(&first.outcome.original, config);
+    let mut outcome = first.outcome;
+    outcome.rewritten = None;
+    outcome.sites_rewritten = 0;
+    let (reason, detail) = if broken {
+        (
+            ManualReason::ErrorRegion,
+            "the file has syntax errors that move when it is rewritten: fix them first",
+        )
+    } else {
+        outcome.refused =
+            Some("a second rewrite would change the result again: not rewritten".to_owned());
+        (
+            ManualReason::Other,
+            "the file is not rewritten (see the error)",
+        )
+    };
+    outcome
+        .manual
+        .extend(first.rewritten.into_iter().map(|position| ManualSite {
+            position,
+            reason,
+            detail: Some(detail.to_owned()),
+        }));
+    outcome.manual.sort_by_key(|m| m.position);
+    Ok(outcome)
+}
+
+/// Whether tree-sitter finds an error in the file as it is, tabs counted its own way (the
+/// analysis reads the file so; the rewrite reads a tab as one column, see `parse_structure`).
+fn parses_with_errors(raw: &[u8], config: &Config) -> bool {
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    SourceFile::decode(raw.to_vec())
+        .ok()
+        .and_then(|source| crate::syntax::parse::parse(&source.text, budget).ok())
+        .is_none_or(|tree| tree.root_node().has_error())
+}
+
+/// One rewrite of a file, and what deciding whether a second run would change it needs.
+struct Pass {
+    outcome: FileRewrite,
+    /// The file has syntax errors as the rewrite reads it (and some of its sites were
+    /// rewritten).
+    broken: bool,
+    /// Where the rewritten sites are.
+    rewritten: Vec<Position>,
+    /// Where the bytes of the result came from.
+    moved: OffsetMap,
+}
+
+impl Pass {
+    fn unchanged(outcome: FileRewrite) -> Pass {
+        Pass {
+            outcome,
+            broken: false,
+            rewritten: Vec::new(),
+            moved: OffsetMap::default(),
+        }
+    }
+}
+
+/// One rewrite of `raw`; `moved` traces its offsets back to the file the consumer verdicts
+/// were made for, when `raw` is the result of a rewrite.
+fn rewrite_once(
+    raw: Vec<u8>,
+    rel_path: &Path,
+    config: &Config,
+    options: &RewriteOptions,
+    moved: Option<&OffsetMap>,
+) -> Result<Pass, String> {
     let source = SourceFile::decode(raw).map_err(|e| e.to_string())?;
     let mut sites = analyze(&source, rel_path, config)?;
     let key = rel_path.to_string_lossy();
     for site in &mut sites {
-        if let Some(reasons) = options.consumers.of(&key, site.offset) {
+        let offset = match moved {
+            Some(moved) => moved.original(site.offset),
+            None => Some(site.offset),
+        };
+        if let Some(reasons) = offset.and_then(|offset| options.consumers.of(&key, offset)) {
             crate::consumers::apply(site, reasons.to_vec());
         }
     }
@@ -97,7 +189,7 @@ pub fn rewrite_source(
     if imports::generator_module_path(config).is_some_and(|own| rel_path.ends_with(own)) {
         // The generator's own module must not import itself.
         let why = "the generator's own module is never rewritten".to_owned();
-        return Ok(FileRewrite {
+        return Ok(Pass::unchanged(FileRewrite {
             manual: sites
                 .iter()
                 .filter(|s| options.filter.matches(s))
@@ -105,7 +197,7 @@ pub fn rewrite_source(
                 .collect(),
             original: source.raw,
             ..FileRewrite::default()
-        });
+        }));
     }
     let mut planned: Vec<(usize, crate::model::Edit)> = Vec::new();
     let mut unknown = Vec::new();
@@ -132,11 +224,11 @@ pub fn rewrite_source(
     if planned.is_empty() && unknown.is_empty() {
         outcome.manual = manual;
         outcome.original = source.raw;
-        return Ok(outcome);
+        return Ok(Pass::unchanged(outcome));
     }
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
-    let tree = parse(&source.text, budget).map_err(|e| e.to_string())?;
+    let tree = parse_structure(&source.text, budget).map_err(|e| e.to_string())?;
     if let Some(prefix) = &options.unknown_prefix {
         plan_unknown(
             &source,
@@ -187,7 +279,7 @@ pub fn rewrite_source(
     outcome.manual = manual;
     if edits.is_empty() {
         outcome.original = source.raw;
-        return Ok(outcome);
+        return Ok(Pass::unchanged(outcome));
     }
     let names: BTreeSet<String> = rewritten
         .iter()
@@ -200,6 +292,7 @@ pub fn rewrite_source(
             .filter(|s| s.binding == Binding::Resolved)
             .count(),
     };
+    let mut moved = OffsetMap::default();
     let result = apply_with_imports(
         &source,
         &tree,
@@ -211,9 +304,10 @@ pub fn rewrite_source(
         budget,
     );
     match result {
-        Ok(bytes) => {
+        Ok((bytes, applied)) => {
             outcome.sites_rewritten = rewritten.len();
             outcome.rewritten = (bytes != source.raw).then_some(bytes);
+            moved = applied;
         }
         Err(why) => {
             for &index in &rewritten {
@@ -228,7 +322,12 @@ pub fn rewrite_source(
     }
     outcome.manual.sort_by_key(|m| m.position);
     outcome.original = source.raw;
-    Ok(outcome)
+    Ok(Pass {
+        outcome,
+        broken: before.damage.errors > 0,
+        rewritten: rewritten.iter().map(|&i| sites[i].start).collect(),
+        moved,
+    })
 }
 
 /// What the guard compares the rewritten file with.
@@ -247,7 +346,7 @@ fn resolved_sites(tree: &tree_sitter::Tree, text: &str) -> usize {
 
 /// Site edits and import edits, applied at once to the original bytes, then the guard: the
 /// result must decode, parse no worse than before, still resolve every site it did not
-/// rewrite, and import the generator at module level.
+/// rewrite, and import the generator at module level. Gives the bytes and where they came from.
 #[allow(clippy::too_many_arguments)]
 fn apply_with_imports(
     source: &SourceFile,
@@ -258,7 +357,7 @@ fn apply_with_imports(
     before: Before,
     config: &Config,
     budget: Option<Duration>,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, OffsetMap), String> {
     let sites = edits.len();
     let replaced = |start: usize, end: usize| {
         let (start, end) = (source.raw_offset(start), source.raw_offset(end));
@@ -288,7 +387,7 @@ fn apply_with_imports(
             // for files of ordinary size, to keep the test suite fast.
             #[cfg(debug_assertions)]
             if result.text.len() < 32 * 1024
-                && let Ok(full) = parse(&result.text, budget)
+                && let Ok(full) = parse_structure(&result.text, budget)
             {
                 debug_assert_eq!(
                     tree.root_node().to_sexp(),
@@ -298,7 +397,7 @@ fn apply_with_imports(
             }
             tree
         }
-        None => parse(&result.text, budget).map_err(|e| e.to_string())?,
+        None => parse_structure(&result.text, budget).map_err(|e| e.to_string())?,
     };
     let after = damage(&tree);
     if after.errors > before.damage.errors {
@@ -320,7 +419,7 @@ fn apply_with_imports(
             config.generator_import
         ));
     }
-    Ok(bytes)
+    Ok((bytes, OffsetMap::of(&all)))
 }
 
 /// Plans `--unknown-prefix` edits: the sites are found and classified again in the same text.
