@@ -299,8 +299,103 @@ struct Ctx<'a> {
     function: Option<&'a FunctionCtx>,
 }
 
+/// Words without which a subtree holds nothing `extract` acts on: an import, a class or function
+/// definition, a call of `UUID`/`isinstance` (a parse) or `patch`/`setattr`/`object` (a pin), a
+/// module-level `re.compile`, a `self.x`/`cls.x` assignment.
+const ACT_WORDS: [&str; 11] = [
+    "import",
+    "class",
+    "def",
+    "re.compile",
+    "self",
+    "cls",
+    "UUID",
+    "isinstance",
+    "patch",
+    "setattr",
+    "object",
+];
+/// Of `ACT_WORDS`, those that an expression (which holds no statement and no assignment) needs:
+/// the callee names.
+const CALL_WORDS: [&str; 5] = ["UUID", "isinstance", "patch", "setattr", "object"];
+
+/// Node kinds that are expressions or parts of one: they hold no statement and no `assignment`
+/// node, so only a call in them can matter.
+const EXPRESSION_KINDS: [&str; 27] = [
+    "call",
+    "argument_list",
+    "attribute",
+    "subscript",
+    "binary_operator",
+    "boolean_operator",
+    "comparison_operator",
+    "not_operator",
+    "unary_operator",
+    "parenthesized_expression",
+    "list",
+    "tuple",
+    "set",
+    "dictionary",
+    "pair",
+    "keyword_argument",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "conditional_expression",
+    "lambda",
+    "string",
+    "concatenated_string",
+    "await",
+    "identifier",
+    "integer",
+];
+
+/// Where the words `extract` needs occur in the file, to leave out the subtrees that hold none:
+/// a walk of every node costs more than the rest of the analysis.
+struct Hits {
+    /// Start offsets of every `ACT_WORDS` occurrence, sorted.
+    any: Vec<usize>,
+    /// Start offsets of every `CALL_WORDS` occurrence, sorted.
+    calls: Vec<usize>,
+}
+
+impl Hits {
+    fn new(src: &[u8]) -> Self {
+        let find = |words: &[&str]| {
+            let mut at: Vec<usize> = words
+                .iter()
+                .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
+                .collect();
+            at.sort_unstable();
+            at
+        };
+        Hits {
+            any: find(&ACT_WORDS),
+            calls: find(&CALL_WORDS),
+        }
+    }
+
+    /// Whether `node`'s subtree can hold something `extract` acts on (conservatively: a tree
+    /// with an error is always entered).
+    fn may_act(&self, node: Node<'_>) -> bool {
+        let within = |hits: &[usize]| {
+            let i = hits.partition_point(|&h| h < node.start_byte());
+            hits.get(i).is_some_and(|&h| h < node.end_byte())
+        };
+        if node.has_error() {
+            return true;
+        }
+        if !within(&self.any) {
+            return false;
+        }
+        !EXPRESSION_KINDS.contains(&node.kind_str()) || within(&self.calls)
+    }
+}
+
 /// Extracts the file's consumers and names from its (possibly sliced) tree.
 pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
+    let hits = Hits::new(src);
     let mut b = Builder::default();
     let mut classes: Vec<String> = Vec::new();
     let mut functions: Vec<FunctionCtx> = Vec::new();
@@ -395,6 +490,9 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
+            if !hits.may_act(child) {
+                continue;
+            }
             stack.push((child, child_class, child_function));
         }
     }
