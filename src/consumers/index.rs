@@ -299,24 +299,8 @@ struct Ctx<'a> {
     function: Option<&'a FunctionCtx>,
 }
 
-/// Words without which a subtree holds nothing `extract` acts on: an import, a class or function
-/// definition, a call of `UUID`/`isinstance` (a parse) or `patch`/`setattr`/`object` (a pin), a
-/// module-level `re.compile`, a `self.x`/`cls.x` assignment.
-const ACT_WORDS: [&str; 11] = [
-    "import",
-    "class",
-    "def",
-    "re.compile",
-    "self",
-    "cls",
-    "UUID",
-    "isinstance",
-    "patch",
-    "setattr",
-    "object",
-];
-/// Of `ACT_WORDS`, those that an expression (which holds no statement and no assignment) needs:
-/// the callee names.
+/// Words without which an expression holds nothing `extract` acts on: the names of the callees
+/// it looks at, a parse (`UUID`, `isinstance`) or a pin (`patch`, `setattr`, `object`).
 const CALL_WORDS: [&str; 5] = ["UUID", "isinstance", "patch", "setattr", "object"];
 
 /// Node kinds that are expressions or parts of one: they hold no statement and no `assignment`
@@ -351,45 +335,32 @@ const EXPRESSION_KINDS: [&str; 27] = [
     "integer",
 ];
 
-/// Where the words `extract` needs occur in the file, to leave out the subtrees that hold none:
-/// a walk of every node costs more than the rest of the analysis.
+/// Where the callee names `extract` looks at occur in the file, to leave out the expressions
+/// that hold none: a walk of every node costs more than the rest of the analysis. Statements
+/// are always entered (words common in them, `self` or `def`, would cost more to find).
 struct Hits {
-    /// Start offsets of every `ACT_WORDS` occurrence, sorted.
-    any: Vec<usize>,
     /// Start offsets of every `CALL_WORDS` occurrence, sorted.
     calls: Vec<usize>,
 }
 
 impl Hits {
     fn new(src: &[u8]) -> Self {
-        let find = |words: &[&str]| {
-            let mut at: Vec<usize> = words
-                .iter()
-                .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
-                .collect();
-            at.sort_unstable();
-            at
-        };
-        Hits {
-            any: find(&ACT_WORDS),
-            calls: find(&CALL_WORDS),
-        }
+        let mut calls: Vec<usize> = CALL_WORDS
+            .iter()
+            .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
+            .collect();
+        calls.sort_unstable();
+        Hits { calls }
     }
 
-    /// Whether `node`'s subtree can hold something `extract` acts on (conservatively: a tree
-    /// with an error is always entered).
+    /// Whether `node`'s subtree can hold something `extract` acts on: anything but an
+    /// expression without a callee name it looks at (an expression with an error is entered).
     fn may_act(&self, node: Node<'_>) -> bool {
-        let within = |hits: &[usize]| {
-            let i = hits.partition_point(|&h| h < node.start_byte());
-            hits.get(i).is_some_and(|&h| h < node.end_byte())
-        };
-        if node.has_error() {
+        if !EXPRESSION_KINDS.contains(&node.kind_str()) || node.has_error() {
             return true;
         }
-        if !within(&self.any) {
-            return false;
-        }
-        !EXPRESSION_KINDS.contains(&node.kind_str()) || within(&self.calls)
+        let i = self.calls.partition_point(|&h| h < node.start_byte());
+        self.calls.get(i).is_some_and(|&h| h < node.end_byte())
     }
 }
 
