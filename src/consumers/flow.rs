@@ -29,10 +29,14 @@ pub struct FileFlow<'t, 'a> {
     tree: &'t Tree,
     src: &'a [u8],
     names: &'a FileNames,
-    /// Identifiers in each scope node (function or module), by text.
-    idents: FxHashMap<usize, FxHashMap<&'a str, Vec<Node<'t>>>>,
-    /// Calls in the whole file, by the callee's last name.
-    calls: Option<FxHashMap<&'a str, Vec<Node<'t>>>>,
+    /// Identifiers in each scope node (function or module) with a given text, by scope and text.
+    idents: FxHashMap<(usize, &'a str), Vec<Node<'t>>>,
+    /// Identifiers in each scope node, by text: only for a tree with errors (`identifiers`).
+    all_idents: FxHashMap<usize, FxHashMap<&'a str, Vec<Node<'t>>>>,
+    /// Calls in the whole file whose callee's last name is a given name, by that name.
+    calls: FxHashMap<&'a str, Vec<Node<'t>>>,
+    /// Calls in the whole file, by the callee's last name: only for a tree with errors.
+    all_calls: Option<FxHashMap<&'a str, Vec<Node<'t>>>>,
     /// Climbs left for the current site.
     budget: usize,
 }
@@ -44,7 +48,9 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             src,
             names,
             idents: FxHashMap::default(),
-            calls: None,
+            all_idents: FxHashMap::default(),
+            calls: FxHashMap::default(),
+            all_calls: None,
             budget: 0,
         }
     }
@@ -480,16 +486,12 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         let text = self.text(name);
         let scope = enclosing_scope(p, name).unwrap_or(self.tree.root_node());
         let uses: Vec<Node<'t>> = self
-            .identifiers(p, scope)
-            .get(text)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|u| u.start_byte() >= after)
-                    .take(MAX_FANOUT)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .identifiers(p, scope, text)
+            .iter()
+            .copied()
+            .filter(|u| u.start_byte() >= after)
+            .take(MAX_FANOUT)
+            .collect();
         let trail = extend(trail, &format!("local `{text}`"));
         for u in uses {
             let rebinds = p
@@ -527,70 +529,108 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             return;
         };
         let callers: Vec<Node<'t>> = self
-            .calls()
-            .get(name)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|c| {
-                        !(function.start_byte() <= c.start_byte()
-                            && c.end_byte() <= function.end_byte())
-                    })
-                    .take(MAX_FANOUT)
-                    .collect()
+            .calls(p, name)
+            .iter()
+            .copied()
+            .filter(|c| {
+                !(function.start_byte() <= c.start_byte() && c.end_byte() <= function.end_byte())
             })
-            .unwrap_or_default();
+            .take(MAX_FANOUT)
+            .collect();
         let trail = extend(trail, &format!("return of `{name}()`"));
         for call in callers {
             self.climb(p, call, depth + 1, &trail, out);
         }
     }
 
-    /// Identifiers in `scope` by text (collected on first use, parent links kept).
-    fn identifiers(
-        &mut self,
-        p: &Parents<'t>,
-        scope: Node<'t>,
-    ) -> &FxHashMap<&'a str, Vec<Node<'t>>> {
+    /// The identifiers in `scope` whose text is `name`, in order (found on first use).
+    ///
+    /// They are found from the name's textual occurrences in the scope, each looked up in the
+    /// tree (`Parents::deepest_holding`, which keeps the links on its way): no walk of the
+    /// whole scope. In a tree with errors (where an identifier may have no plain word
+    /// boundaries, or be missing) the scope is walked instead.
+    fn identifiers(&mut self, p: &Parents<'t>, scope: Node<'t>, name: &'a str) -> &[Node<'t>] {
         let src = self.src;
-        self.idents.entry(scope.id()).or_insert_with(|| {
-            let mut map: FxHashMap<&'a str, Vec<Node<'t>>> = FxHashMap::default();
-            let mut stack = vec![scope];
-            while let Some(n) = stack.pop() {
-                let mut cursor = n.walk();
-                for child in n.named_children(&mut cursor) {
-                    p.remember(child, n);
-                    if child.kind_str() == "identifier" {
-                        map.entry(node_text(child, src)).or_default().push(child);
-                    } else {
-                        stack.push(child);
-                    }
-                }
-            }
-            for uses in map.values_mut() {
-                uses.sort_by_key(|n| n.start_byte());
-            }
-            map
+        if name.is_empty() || self.tree.root_node().has_error() {
+            return self
+                .all_idents
+                .entry(scope.id())
+                .or_insert_with(|| walk_identifiers(p, scope, src))
+                .get(name)
+                .map_or(&[], Vec::as_slice);
+        }
+        self.idents.entry((scope.id(), name)).or_insert_with(|| {
+            let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            let (from, to) = (scope.start_byte(), scope.end_byte());
+            let b = &src[from..to];
+            memchr::memmem::find_iter(b, name.as_bytes())
+                .filter(|&at| {
+                    (at == 0 || !is_ident(b[at - 1]))
+                        && b.get(at + name.len()).is_none_or(|&c| !is_ident(c))
+                })
+                .filter_map(|at| {
+                    let (start, end) = (from + at, from + at + name.len());
+                    let node = p.deepest_holding(start, end);
+                    (node.kind_str() == "identifier"
+                        && node.start_byte() == start
+                        && node.end_byte() == end)
+                        .then_some(node)
+                })
+                .collect()
         })
     }
 
-    /// Calls in the file by the callee's last name.
-    fn calls(&mut self) -> &FxHashMap<&'a str, Vec<Node<'t>>> {
+    /// The calls in the file whose callee's last name is `name` (`f(...)`, `x.f(...)`), in
+    /// the order of a walk that visits a node before its descendants and later siblings
+    /// before earlier ones (the order the analysis has always used).
+    ///
+    /// A callee's last name is the identifier its text ends with, the callee itself or an
+    /// attribute's name: the calls are found from the name's textual occurrences, each looked
+    /// up in the tree, with no walk of the file. In a tree with errors the file is walked.
+    fn calls(&mut self, p: &Parents<'t>, name: &'a str) -> &[Node<'t>] {
         let src = self.src;
         let root = self.tree.root_node();
-        self.calls.get_or_insert_with(|| {
-            let mut map: FxHashMap<&'a str, Vec<Node<'t>>> = FxHashMap::default();
-            let mut stack = vec![root];
-            while let Some(n) = stack.pop() {
-                if n.kind_str() == "call"
-                    && let Some(f) = n.field("function")
-                {
-                    map.entry(last_name(node_text(f, src))).or_default().push(n);
-                }
-                let mut cursor = n.walk();
-                stack.extend(n.named_children(&mut cursor));
-            }
-            map
+        if name.is_empty() || root.has_error() {
+            return self
+                .all_calls
+                .get_or_insert_with(|| walk_calls(root, src))
+                .get(name)
+                .map_or(&[], Vec::as_slice);
+        }
+        self.calls.entry(name).or_insert_with(|| {
+            let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            let mut calls: Vec<Node<'t>> = memchr::memmem::find_iter(src, name.as_bytes())
+                .filter(|&at| {
+                    (at == 0 || !is_ident(src[at - 1]))
+                        && src.get(at + name.len()).is_none_or(|&c| !is_ident(c))
+                })
+                .filter_map(|at| {
+                    let ident = p.deepest_holding(at, at + name.len());
+                    if ident.kind_str() != "identifier"
+                        || ident.start_byte() != at
+                        || ident.end_byte() != at + name.len()
+                    {
+                        return None;
+                    }
+                    let mut function = ident;
+                    let mut parent = p.of(ident)?;
+                    if parent.kind_str() == "attribute" {
+                        if !is_field(parent, "attribute", ident) {
+                            return None;
+                        }
+                        function = parent;
+                        parent = p.of(parent)?;
+                    }
+                    (parent.kind_str() == "call"
+                        && is_field(parent, "function", function)
+                        && last_name(node_text(function, src)) == name)
+                        .then_some(parent)
+                })
+                .collect();
+            // Distinct calls of a tree without errors never end together: a call inside
+            // another ends before it. Later ends first is the walk's order.
+            calls.sort_by_key(|c| std::cmp::Reverse(c.end_byte()));
+            calls
         })
     }
 
@@ -598,13 +638,11 @@ impl<'t, 'a> FileFlow<'t, 'a> {
     fn type_of_local(&mut self, p: &Parents<'t>, ident: Node<'t>) -> Option<Callee> {
         let text = self.text(ident);
         let scope = enclosing_scope(p, ident).unwrap_or(self.tree.root_node());
-        let made = self.identifiers(p, scope).get(text).and_then(|uses| {
-            uses.iter().find_map(|u| {
-                let assign = p
-                    .of(*u)
-                    .filter(|a| a.kind_str() == "assignment" && is_field(*a, "left", *u))?;
-                assign.field("right").filter(|r| r.kind_str() == "call")
-            })
+        let made = self.identifiers(p, scope, text).iter().find_map(|u| {
+            let assign = p
+                .of(*u)
+                .filter(|a| a.kind_str() == "assignment" && is_field(*a, "left", *u))?;
+            assign.field("right").filter(|r| r.kind_str() == "call")
         })?;
         let callee = self.callee_of(p, made);
         let starts_upper = callee.name.chars().next().is_some_and(char::is_uppercase);
@@ -706,6 +744,48 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             _ => plain("", None, false),
         }
     }
+}
+
+/// Every identifier in `scope` by text, in order, with the parent links on the way kept.
+fn walk_identifiers<'t, 'a>(
+    p: &Parents<'t>,
+    scope: Node<'t>,
+    src: &'a [u8],
+) -> FxHashMap<&'a str, Vec<Node<'t>>> {
+    let mut map: FxHashMap<&'a str, Vec<Node<'t>>> = FxHashMap::default();
+    let mut stack = vec![scope];
+    while let Some(n) = stack.pop() {
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            p.remember(child, n);
+            if child.kind_str() == "identifier" {
+                map.entry(node_text(child, src)).or_default().push(child);
+            } else {
+                stack.push(child);
+            }
+        }
+    }
+    for uses in map.values_mut() {
+        uses.sort_by_key(|n| n.start_byte());
+    }
+    map
+}
+
+/// Every call in the tree by its callee's last name, in the order of a walk that visits a node
+/// before its descendants and later siblings before earlier ones.
+fn walk_calls<'t, 'a>(root: Node<'t>, src: &'a [u8]) -> FxHashMap<&'a str, Vec<Node<'t>>> {
+    let mut map: FxHashMap<&'a str, Vec<Node<'t>>> = FxHashMap::default();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind_str() == "call"
+            && let Some(f) = n.field("function")
+        {
+            map.entry(last_name(node_text(f, src))).or_default().push(n);
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    map
 }
 
 fn unknown(name: &str) -> Callee {

@@ -299,8 +299,74 @@ struct Ctx<'a> {
     function: Option<&'a FunctionCtx>,
 }
 
+/// Words without which an expression holds nothing `extract` acts on: the names of the callees
+/// it looks at, a parse (`UUID`, `isinstance`) or a pin (`patch`, `setattr`, `object`).
+const CALL_WORDS: [&str; 5] = ["UUID", "isinstance", "patch", "setattr", "object"];
+
+/// Node kinds that are expressions or parts of one: they hold no statement and no `assignment`
+/// node, so only a call in them can matter.
+const EXPRESSION_KINDS: [&str; 27] = [
+    "call",
+    "argument_list",
+    "attribute",
+    "subscript",
+    "binary_operator",
+    "boolean_operator",
+    "comparison_operator",
+    "not_operator",
+    "unary_operator",
+    "parenthesized_expression",
+    "list",
+    "tuple",
+    "set",
+    "dictionary",
+    "pair",
+    "keyword_argument",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "conditional_expression",
+    "lambda",
+    "string",
+    "concatenated_string",
+    "await",
+    "identifier",
+    "integer",
+];
+
+/// Where the callee names `extract` looks at occur in the file, to leave out the expressions
+/// that hold none: a walk of every node costs more than the rest of the analysis. Statements
+/// are always entered (words common in them, `self` or `def`, would cost more to find).
+struct Hits {
+    /// Start offsets of every `CALL_WORDS` occurrence, sorted.
+    calls: Vec<usize>,
+}
+
+impl Hits {
+    fn new(src: &[u8]) -> Self {
+        let mut calls: Vec<usize> = CALL_WORDS
+            .iter()
+            .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
+            .collect();
+        calls.sort_unstable();
+        Hits { calls }
+    }
+
+    /// Whether `node`'s subtree can hold something `extract` acts on: anything but an
+    /// expression without a callee name it looks at (an expression with an error is entered).
+    fn may_act(&self, node: Node<'_>) -> bool {
+        if !EXPRESSION_KINDS.contains(&node.kind_str()) || node.has_error() {
+            return true;
+        }
+        let i = self.calls.partition_point(|&h| h < node.start_byte());
+        self.calls.get(i).is_some_and(|&h| h < node.end_byte())
+    }
+}
+
 /// Extracts the file's consumers and names from its (possibly sliced) tree.
 pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
+    let hits = Hits::new(src);
     let mut b = Builder::default();
     let mut classes: Vec<String> = Vec::new();
     let mut functions: Vec<FunctionCtx> = Vec::new();
@@ -395,6 +461,9 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
+            if !hits.may_act(child) {
+                continue;
+            }
             stack.push((child, child_class, child_function));
         }
     }

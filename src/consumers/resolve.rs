@@ -2,6 +2,9 @@
 //! looked up in it. A callee found in the module its file imports it from (or in the file
 //! itself) is a resolved consumer; one found only by name elsewhere is a possible one.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 
 use super::index::{ClassDecl, FieldDecl, FileIndex, FunctionDecl, ParamDecl, Pin};
@@ -19,6 +22,18 @@ pub struct RepoIndex<'a> {
     /// Consuming fields by field name, for name-only matches.
     fields: FxHashMap<&'a str, Vec<(usize, &'a ClassDecl, &'a FieldDecl)>>,
     pins: Vec<(usize, &'a Pin)>,
+    /// The pins that can apply to the sites of one file (`pins_for`), for the file asked last:
+    /// they depend on the file's module only, so are worked out once per file, not per site.
+    file_pins: RefCell<Option<(usize, Rc<[FilePin<'a>]>)>>,
+}
+
+/// A pin that applies to a file's sites: the pinning file, the pin, and whether it pins `uuid`
+/// itself (then only sites written `uuid.uuid4` are concerned).
+#[derive(Clone, Copy)]
+struct FilePin<'a> {
+    file: usize,
+    pin: &'a Pin,
+    of_uuid: bool,
 }
 
 /// The module path of a file: `src/pkg/mod.py` -> `[src, pkg, mod]`, a package's
@@ -57,6 +72,7 @@ impl<'a> RepoIndex<'a> {
             functions: FxHashMap::default(),
             fields: FxHashMap::default(),
             pins: Vec::new(),
+            file_pins: RefCell::new(None),
         };
         for (i, (path, facts)) in files.iter().enumerate() {
             index.files.push((path.as_str(), module_of(path)));
@@ -91,6 +107,35 @@ impl<'a> RepoIndex<'a> {
             }
         }
         index
+    }
+
+    /// The pins, in order, that apply to the module of file `from`: a test elsewhere that
+    /// patches the module's `uuid4`, or patches `uuid.uuid4` and imports the module.
+    fn pins_for(&self, from: usize) -> Rc<[FilePin<'a>]> {
+        if let Some((file, pins)) = &*self.file_pins.borrow()
+            && *file == from
+        {
+            return Rc::clone(pins);
+        }
+        let module = &self.files[from].1;
+        let pins: Rc<[FilePin<'a>]> = self
+            .pins
+            .iter()
+            .filter(|(file, _)| *file != from)
+            .filter_map(|&(file, pin)| {
+                let of_uuid = pin.module == "uuid";
+                let applies = if of_uuid {
+                    pin.reaches
+                        .iter()
+                        .any(|m| module_matches(module, m, module))
+                } else {
+                    module_matches(module, &pin.module, module)
+                };
+                applies.then_some(FilePin { file, pin, of_uuid })
+            })
+            .collect();
+        *self.file_pins.borrow_mut() = Some((from, Rc::clone(&pins)));
+        pins
     }
 
     /// Whether a candidate in file `file` is the callee named by `callee` from file `from`.
@@ -304,40 +349,31 @@ impl<'a> RepoIndex<'a> {
         }
         // Tests that pin this module's `uuid4`; `patch("uuid.uuid4")` pins `uuid.uuid4` for
         // the modules the test imports (possible: the test may not reach the site).
-        let module = &self.files[from].1;
-        for (file, pin) in &self.pins {
-            if *file == from {
+        for &FilePin { file, pin, of_uuid } in self.pins_for(from).iter() {
+            if of_uuid && !site.code.contains(".uuid4") {
                 continue;
             }
             let what = format!("test patching `{}.uuid4`", pin.module);
-            if pin.module == "uuid" {
-                if site.code.contains(".uuid4")
-                    && pin
-                        .reaches
-                        .iter()
-                        .any(|m| module_matches(module, m, module))
-                {
-                    add(
-                        ConsumerKind::PinnedTest,
-                        &what,
-                        *file,
-                        pin.line,
-                        ConsumerEvidence::Possible,
-                        "`uuid.uuid4` patched while the test runs this module",
-                    );
-                    break;
-                }
-            } else if module_matches(module, &pin.module, module) {
+            if of_uuid {
                 add(
                     ConsumerKind::PinnedTest,
                     &what,
-                    *file,
+                    file,
+                    pin.line,
+                    ConsumerEvidence::Possible,
+                    "`uuid.uuid4` patched while the test runs this module",
+                );
+            } else {
+                add(
+                    ConsumerKind::PinnedTest,
+                    &what,
+                    file,
                     pin.line,
                     ConsumerEvidence::Resolved,
                     "the module's `uuid4` is patched",
                 );
-                break;
             }
+            break;
         }
         reasons.extend(checked);
         reasons

@@ -339,6 +339,8 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
         let end = block_end(&lines, h);
         let body = lines[h].start..lines[end].end;
         let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
+        // A name searched again in the same body would mark no new line: searched once.
+        let mut searched: Vec<(&str, bool)> = Vec::new();
         for _ in 0..2 {
             let mut next = Vec::new();
             for &i in &frontier {
@@ -347,6 +349,10 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
                 let uses = assigned_names(line).into_iter().map(|n| (n, false));
                 let makers = receivers(line).into_iter().map(|n| (n, true));
                 for (name, only_assignments) in uses.chain(makers) {
+                    if searched.contains(&(name, only_assignments)) {
+                        continue;
+                    }
+                    searched.push((name, only_assignments));
                     for offset in word_occurrences(&text[body.clone()], name) {
                         let at = body.start + offset;
                         let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
@@ -383,6 +389,8 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
             names.push(name);
         }
     }
+    names.sort_unstable();
+    names.dedup();
     for name in names {
         for offset in word_occurrences(text, name) {
             if let Some(l) = lines.partition_point(|l| l.start <= offset).checked_sub(1) {
