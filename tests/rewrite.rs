@@ -5,7 +5,7 @@
 //! indented with tabs), and fixtures and standard-library files with a syntax error injected.
 
 mod common;
-use common::py_compile_failures;
+use common::{name_of, parse_errors, py_compile_failures, result_of};
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,6 @@ use std::sync::Mutex;
 use uuid_migrate::config::Config;
 use uuid_migrate::fix::{FileRewrite, RewriteOptions, diff, rewrite_source};
 use uuid_migrate::model::{Filter, ManualReason};
-use uuid_migrate::syntax::parse::{SourceFile, parse};
 
 const FIXTURES: &str = "fixtures/rewrite";
 
@@ -42,37 +41,9 @@ fn options_of(raw: &[u8]) -> RewriteOptions {
     }
 }
 
-fn name_of(path: &Path) -> String {
-    path.file_name().unwrap().to_string_lossy().into_owned()
-}
-
 fn rewrite(raw: &[u8], name: &str, options: &RewriteOptions) -> FileRewrite {
     rewrite_source(raw.to_vec(), Path::new(name), &Config::default(), options)
         .unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-/// The bytes after a rewrite (the original when nothing changes).
-fn result_of(rewrite: &FileRewrite) -> Vec<u8> {
-    rewrite
-        .rewritten
-        .clone()
-        .unwrap_or_else(|| rewrite.original.clone())
-}
-
-/// Error and missing nodes, as the rewrite reads the file: a tab as one column, as Python's
-/// consistency check does (tree-sitter-python's eight columns misread valid tab-indented files,
-/// and its count of errors in them then says little).
-fn parse_errors(raw: &[u8]) -> usize {
-    let source = SourceFile::decode(raw.to_vec()).expect("decodes");
-    let tree = parse(&source.text.replace('\t', " "), None).expect("parses");
-    let mut errors = 0;
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        errors += usize::from(node.is_error() || node.is_missing());
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
-    }
-    errors
 }
 
 /// The diff as text for the snapshot: latin-1 bytes shown as the characters they are.

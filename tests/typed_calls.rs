@@ -5,7 +5,7 @@
 //! the original did not define. Then the configuration errors, as a user meets them.
 
 mod common;
-use common::{project, py_compile_failures, tool};
+use common::{name_of, parse_errors, project, py_compile_failures, result_of, tool};
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use uuid_migrate::config::Config;
 use uuid_migrate::fix::{FileRewrite, RewriteOptions, diff, rewrite_source};
 use uuid_migrate::model::Reason;
 use uuid_migrate::pipeline::analyze;
-use uuid_migrate::syntax::parse::{SourceFile, parse};
+use uuid_migrate::syntax::parse::SourceFile;
 
 const FIXTURES: &str = "fixtures/rewrite/typed_calls";
 
@@ -33,10 +33,6 @@ fn fixtures() -> Vec<PathBuf> {
     paths
 }
 
-fn name_of(path: &Path) -> String {
-    path.file_name().unwrap().to_string_lossy().into_owned()
-}
-
 fn rewrite(raw: &[u8], name: &str, config: &Config) -> FileRewrite {
     rewrite_source(
         raw.to_vec(),
@@ -45,26 +41,6 @@ fn rewrite(raw: &[u8], name: &str, config: &Config) -> FileRewrite {
         &RewriteOptions::default(),
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn result_of(rewrite: &FileRewrite) -> Vec<u8> {
-    rewrite
-        .rewritten
-        .clone()
-        .unwrap_or_else(|| rewrite.original.clone())
-}
-
-fn parse_errors(raw: &[u8]) -> usize {
-    let source = SourceFile::decode(raw.to_vec()).expect("decodes");
-    let tree = parse(&source.text, None).expect("parses");
-    let mut errors = 0;
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        errors += usize::from(node.is_error() || node.is_missing());
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
-    }
-    errors
 }
 
 #[test]

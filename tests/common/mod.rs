@@ -69,3 +69,36 @@ pub fn py_compile_failures(files: &[PathBuf]) -> Option<Vec<(PathBuf, String)>> 
             .collect(),
     )
 }
+
+/// A file's name, for messages and snapshots.
+pub fn name_of(path: &Path) -> String {
+    path.file_name()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The bytes after a rewrite (the original when nothing changes).
+pub fn result_of(rewrite: &uuid_migrate::fix::FileRewrite) -> Vec<u8> {
+    rewrite
+        .rewritten
+        .clone()
+        .unwrap_or_else(|| rewrite.original.clone())
+}
+
+/// Error and missing nodes, as the rewrite reads the file: a tab as one column, as Python's
+/// consistency check does (tree-sitter-python's eight columns misread valid tab-indented files,
+/// and its count of errors in them then says little).
+pub fn parse_errors(raw: &[u8]) -> usize {
+    let source = uuid_migrate::syntax::parse::SourceFile::decode(raw.to_vec()).expect("decodes");
+    let tree =
+        uuid_migrate::syntax::parse::parse(&source.text.replace('\t', " "), None).expect("parses");
+    let mut errors = 0;
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        errors += usize::from(node.is_error() || node.is_missing());
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    errors
+}
