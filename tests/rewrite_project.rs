@@ -5,6 +5,7 @@
 //!   with `--unknown-prefix` so that there are edits, never parses worse, converges, and compiles.
 
 mod common;
+use common::copy_tree;
 use common::py_compile_failures;
 
 use std::path::{Path, PathBuf};
@@ -19,22 +20,6 @@ fn python3_runs() -> bool {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_name() == "__pycache__" {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `python3 check.py` in `dir`; its report line.
@@ -254,4 +239,50 @@ fn diffs_of_awkward_file_names_apply_with_git() {
             "{name:?}: {after}"
         );
     }
+}
+
+#[test]
+fn the_example_projects_own_tests_pass_after_the_rewrite() {
+    // Its tests need pytest and pydantic (`.ci/run` installs them); without them, say so.
+    let ready = std::process::Command::new("python3")
+        .args(["-c", "import pytest, pydantic"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready {
+        println!("note: pytest or pydantic missing; the example project's tests are skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example_project"),
+        dir.path(),
+    );
+    let pytest = || {
+        std::process::Command::new("python3")
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let before = pytest();
+    assert!(
+        before.status.success(),
+        "red before the rewrite: {before:?}"
+    );
+    let out = common::tool()
+        .current_dir(dir.path())
+        .args(["rewrite", "--write", "--no-cache", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rewritten"),
+        "{out:?}"
+    );
+    let after = pytest();
+    assert!(
+        after.status.success(),
+        "the example project's tests fail after the rewrite:\n{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
 }

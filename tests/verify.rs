@@ -6,6 +6,7 @@
 //! changes in git are refused.
 
 mod common;
+use common::copy_tree;
 use common::{has_python3, json_of, project, tool};
 
 use std::path::Path;
@@ -14,22 +15,6 @@ use std::time::{Duration, Instant};
 const CHECK: &str = "python3 check.py";
 const JOURNAL: &str = ".uuid-migrate-verify.journal";
 const FIXTURE: &str = "fixtures/verify";
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name() == "__pycache__" {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// A copy of the fixture project.
 fn fixture() -> tempfile::TempDir {
