@@ -285,18 +285,38 @@ fn find_special_scalar(b: &[u8], i: usize) -> usize {
 
 const CONTINUATION_CLAUSES: [&str; 4] = ["elif", "else", "except", "finally"];
 
-/// The byte ranges to parse, or `None` to parse the whole file.
-pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
-    let lines = logical_lines(text)?;
-    let mut include = site_lines(text, config, &lines)?;
+/// Where every plan starts: the logical lines and the lines holding sites, or the answer when
+/// it is already known.
+enum Start<'a> {
+    Slice(Vec<LogicalLine<'a>>, Vec<bool>),
+    Decided(Option<Vec<Range<usize>>>),
+}
+
+fn start<'a>(text: &'a str, config: &Config) -> Start<'a> {
+    let Some(lines) = logical_lines(text) else {
+        return Start::Decided(None);
+    };
+    let Some(include) = site_lines(text, config, &lines) else {
+        return Start::Decided(None);
+    };
     if !include.iter().any(|&i| i) {
-        return Some(Vec::new());
+        // No site: nothing to parse.
+        return Start::Decided(Some(Vec::new()));
     }
     if !config.generator_calls.is_empty() {
         // Typed calls read the names in scope at each site: the statements that bind them
         // can be anywhere in the file.
-        return None;
+        return Start::Decided(None);
     }
+    Start::Slice(lines, include)
+}
+
+/// The byte ranges to parse, or `None` to parse the whole file.
+pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
+    let (lines, mut include) = match start(text, config) {
+        Start::Slice(lines, include) => (lines, include),
+        Start::Decided(answer) => return answer,
+    };
     close_structure(&lines, &mut include);
     let ranges = ranges_of(&lines, &include);
     let covered: usize = ranges.iter().map(|r| r.len()).sum();
@@ -308,16 +328,10 @@ pub fn plan(text: &str, config: &Config) -> Option<Vec<Range<usize>>> {
 /// using a local the site's statement assigns (and the locals those assign), the lines naming
 /// such a function (its callers), and every line (imports aside) containing one of `needles`.
 pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Vec<Range<usize>>> {
-    let lines = logical_lines(text)?;
-    let mut include = site_lines(text, config, &lines)?;
-    if !include.iter().any(|&i| i) {
-        return Some(Vec::new());
-    }
-    if !config.generator_calls.is_empty() {
-        // Typed calls read the names in scope at each site: the statements that bind them
-        // can be anywhere in the file.
-        return None;
-    }
+    let (lines, mut include) = match start(text, config) {
+        Start::Slice(lines, include) => (lines, include),
+        Start::Decided(answer) => return answer,
+    };
     let mut functions: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if !include[i] {
