@@ -7,6 +7,7 @@
 //! Each function's identifiers are collected once, on first need, so many sites in one
 //! function cost one walk of it, not one each.
 
+use crate::util::words::WordIndex;
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
@@ -24,6 +25,9 @@ const MAX_FANOUT: usize = 32;
 /// How many nodes one site's climb starts from, in all (a bound on fan-out over hops).
 const MAX_CLIMBS: usize = 64;
 
+/// The key of the whole file's word index (no node has this id).
+const WHOLE_FILE: usize = usize::MAX;
+
 /// The flow analysis of one file: its names and the identifiers of each function, by name.
 pub struct FileFlow<'t, 'a> {
     tree: &'t Tree,
@@ -33,6 +37,9 @@ pub struct FileFlow<'t, 'a> {
     idents: FxHashMap<(usize, &'a str), Vec<Node<'t>>>,
     /// Identifiers in each scope node, by text: only for a tree with errors (`identifiers`).
     all_idents: FxHashMap<usize, FxHashMap<&'a str, Vec<Node<'t>>>>,
+    /// The whole words of each scope node searched so far, by node id (`WHOLE_FILE` for the
+    /// bytes of the whole file, where calls are looked for).
+    words: FxHashMap<usize, WordIndex<'a>>,
     /// Calls in the whole file whose callee's last name is a given name, by that name.
     calls: FxHashMap<&'a str, Vec<Node<'t>>>,
     /// Calls in the whole file, by the callee's last name: only for a tree with errors.
@@ -49,6 +56,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             names,
             idents: FxHashMap::default(),
             all_idents: FxHashMap::default(),
+            words: FxHashMap::default(),
             calls: FxHashMap::default(),
             all_calls: None,
             budget: 0,
@@ -485,13 +493,11 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         }
         let text = self.text(name);
         let scope = enclosing_scope(p, name).unwrap_or(self.tree.root_node());
-        let uses: Vec<Node<'t>> = self
-            .identifiers(p, scope, text)
-            .iter()
-            .copied()
-            .filter(|u| u.start_byte() >= after)
-            .take(MAX_FANOUT)
-            .collect();
+        // The occurrences are in offset order: the first one after the binding is found by
+        // bisection, so a local read thousands of times costs each site only its fan-out.
+        let all = self.identifiers(p, scope, text);
+        let first = all.partition_point(|u| u.start_byte() < after);
+        let uses: Vec<Node<'t>> = all[first..].iter().copied().take(MAX_FANOUT).collect();
         let trail = extend(trail, &format!("local `{text}`"));
         for u in uses {
             let rebinds = p
@@ -559,15 +565,17 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 .get(name)
                 .map_or(&[], Vec::as_slice);
         }
-        self.idents.entry((scope.id(), name)).or_insert_with(|| {
-            let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        if !self.idents.contains_key(&(scope.id(), name)) {
             let (from, to) = (scope.start_byte(), scope.end_byte());
-            let b = &src[from..to];
-            memchr::memmem::find_iter(b, name.as_bytes())
-                .filter(|&at| {
-                    (at == 0 || !is_ident(b[at - 1]))
-                        && b.get(at + name.len()).is_none_or(|&c| !is_ident(c))
-                })
+            // The scope's words are indexed once: many names cost the scope once.
+            let offsets = self
+                .words
+                .entry(scope.id())
+                .or_insert_with(|| WordIndex::of_bytes(&src[from..to]))
+                .get(name)
+                .to_vec();
+            let found: Vec<Node<'t>> = offsets
+                .into_iter()
                 .filter_map(|at| {
                     let (start, end) = (from + at, from + at + name.len());
                     let node = p.deepest_holding(start, end);
@@ -576,8 +584,10 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                         && node.end_byte() == end)
                         .then_some(node)
                 })
-                .collect()
-        })
+                .collect();
+            self.idents.insert((scope.id(), name), found);
+        }
+        &self.idents[&(scope.id(), name)]
     }
 
     /// The calls in the file whose callee's last name is `name` (`f(...)`, `x.f(...)`), in
@@ -597,13 +607,16 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 .get(name)
                 .map_or(&[], Vec::as_slice);
         }
-        self.calls.entry(name).or_insert_with(|| {
-            let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-            let mut calls: Vec<Node<'t>> = memchr::memmem::find_iter(src, name.as_bytes())
-                .filter(|&at| {
-                    (at == 0 || !is_ident(src[at - 1]))
-                        && src.get(at + name.len()).is_none_or(|&c| !is_ident(c))
-                })
+        if !self.calls.contains_key(name) {
+            // The file's words are indexed once: many callee names cost the file once.
+            let offsets = self
+                .words
+                .entry(WHOLE_FILE)
+                .or_insert_with(|| WordIndex::of_bytes(src))
+                .get(name)
+                .to_vec();
+            let mut calls: Vec<Node<'t>> = offsets
+                .into_iter()
                 .filter_map(|at| {
                     let ident = p.deepest_holding(at, at + name.len());
                     if ident.kind_str() != "identifier"
@@ -630,8 +643,9 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             // Distinct calls of a tree without errors never end together: a call inside
             // another ends before it. Later ends first is the walk's order.
             calls.sort_by_key(|c| std::cmp::Reverse(c.end_byte()));
-            calls
-        })
+            self.calls.insert(name, calls);
+        }
+        &self.calls[name]
     }
 
     /// The class a local was made from: `client = Client(...)`.

@@ -353,8 +353,10 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
         let end = block_end(&lines, h);
         let body = lines[h].start..lines[end].end;
         let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
-        // A name searched again in the same body would mark no new line: searched once.
-        let mut searched: Vec<(&str, bool)> = Vec::new();
+        // A name searched again in the same body would mark no new line: searched once. The
+        // body's words are indexed once, so many locals cost the body once, not once each.
+        let mut searched: std::collections::HashSet<(&str, bool)> = Default::default();
+        let words = crate::util::words::WordIndex::new(&text[body.clone()]);
         for _ in 0..2 {
             let mut next = Vec::new();
             for &i in &frontier {
@@ -363,11 +365,10 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
                 let uses = assigned_names(line).into_iter().map(|n| (n, false));
                 let makers = receivers(line).into_iter().map(|n| (n, true));
                 for (name, only_assignments) in uses.chain(makers) {
-                    if searched.contains(&(name, only_assignments)) {
+                    if !searched.insert((name, only_assignments)) {
                         continue;
                     }
-                    searched.push((name, only_assignments));
-                    for offset in word_occurrences(&text[body.clone()], name) {
+                    for &offset in words.get(name) {
                         let at = body.start + offset;
                         let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
                         else {
@@ -405,8 +406,9 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
     }
     names.sort_unstable();
     names.dedup();
+    let words = (!names.is_empty()).then(|| crate::util::words::WordIndex::new(text));
     for name in names {
-        for offset in word_occurrences(text, name) {
+        for &offset in words.as_ref().map_or(&[][..], |w| w.get(name)) {
             if let Some(l) = lines.partition_point(|l| l.start <= offset).checked_sub(1) {
                 include[l] = true;
             }
