@@ -44,6 +44,8 @@ pub struct FileFlow<'t, 'a> {
     calls: FxHashMap<&'a str, Vec<Node<'t>>>,
     /// Calls in the whole file, by the callee's last name: only for a tree with errors.
     all_calls: Option<FxHashMap<&'a str, Vec<Node<'t>>>>,
+    /// Positional index of each argument, by argument list and argument node id.
+    arg_indexes: FxHashMap<usize, FxHashMap<usize, usize>>,
     /// Climbs left for the current site.
     budget: usize,
 }
@@ -57,6 +59,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             idents: FxHashMap::default(),
             all_idents: FxHashMap::default(),
             words: FxHashMap::default(),
+            arg_indexes: FxHashMap::default(),
             calls: FxHashMap::default(),
             all_calls: None,
             budget: 0,
@@ -129,11 +132,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 }
                 "argument_list" => {
                     if let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") {
-                        let mut cursor = parent.walk();
-                        let index = parent
-                            .named_children(&mut cursor)
-                            .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
-                            .position(|a| a.id() == cur.id());
+                        let index = self.positional_index(parent, cur);
                         if let Some(index) = index
                             && self.positional(p, call, parent, index, trail, out)
                         {
@@ -272,6 +271,20 @@ impl<'t, 'a> FileFlow<'t, 'a> {
 
     /// `callee(..., value, ...)` at `index`. Returns true when the call only wraps the value
     /// (`str(value)`): the climb goes on from the call.
+    /// The position of `arg` among the positional arguments of `args`; each argument list is
+    /// counted once, so a call of thousands of sites costs its length once, not once per site.
+    fn positional_index(&mut self, args: Node<'t>, arg: Node<'t>) -> Option<usize> {
+        let indexes = self.arg_indexes.entry(args.id()).or_insert_with(|| {
+            let mut cursor = args.walk();
+            args.named_children(&mut cursor)
+                .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
+                .enumerate()
+                .map(|(i, a)| (a.id(), i))
+                .collect()
+        });
+        indexes.get(&arg.id()).copied()
+    }
+
     fn positional(
         &mut self,
         p: &Parents<'t>,
@@ -288,9 +301,11 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         let last = last_name(callee_text);
         let line = call.start_position().row + 1;
         let mut cursor = args.walk();
+        // Only the first two positional arguments are ever read (a pattern, an `isinstance` type).
         let positional: Vec<Node<'t>> = args
             .named_children(&mut cursor)
             .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
+            .take(2)
             .collect();
         let direct = |kind, what: String, pattern| {
             step(
