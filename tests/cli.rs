@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use std::path::Path;
 
 mod common;
-use common::{project, tool};
+use common::{json_of, project, tool};
 
 fn example() -> Command {
     let mut cmd = tool();
@@ -204,6 +204,27 @@ fn bom_crlf_and_tabs_give_exact_offsets() {
     assert_eq!(site["line"], 4);
     assert_eq!(site["column"], 22);
     assert_eq!(site["line_text"], "connection_id = str(uuid.uuid4())");
+}
+
+#[test]
+fn a_site_on_a_space_continuation_of_a_tab_indented_block_is_not_an_error_region() {
+    // Python accepts this file; tree-sitter alone reads the continuation as a dedent and the
+    // whole module as one error, so scan called the site "inside a syntax error region".
+    let dir = project(&[(
+        "tabs.py",
+        "import uuid\n\n\ndef f(a):\n\tif a:\n\t\tsession_id = (a and\n            str(uuid.uuid4()))\n\t\treturn session_id\n",
+    )]);
+    let out = tool()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "--no-cache", "tabs.py"])
+        .output()
+        .unwrap();
+    let doc = json_of(&out.stdout);
+    let site = &doc["sites"][0];
+    assert_eq!(site["line"], 7);
+    assert_eq!(site["name"], "session_id");
+    assert_eq!(site["fixable"], true, "{site}");
+    assert_eq!(doc["errors"], serde_json::json!([]));
 }
 
 #[test]

@@ -2,34 +2,15 @@
 //! overlaps, applying, the parse the rewrite judges a file by, and the re-parse guard's measure
 //! of how badly a text parses.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use crate::syntax::parse::{ParseError, SourceFile, TextEncoding, parse, parse_incremental};
 
-/// The text the rewrite parses: `text` with every tab read as one space (same length, same
-/// offsets, so node texts are still read from `text`).
-///
-/// tree-sitter-python counts a tab as eight columns wherever it stands, and emits a dedent inside
-/// brackets when a continuation line is indented less than its block (`\t\tx = (a and` over
-/// `            b)`): a valid file indented with tabs whose continuation lines use spaces then
-/// parses as one error from the top, and no import is found at module level. Python ignores the
-/// indentation of continuation lines, and accepts a file only when its indentation compares
-/// the same with a tab as one column as with tabs to multiples of eight (else `TabError`), so a
-/// tab as one column gives Python's block structure.
-pub fn structure_text(text: &str) -> Cow<'_, str> {
-    if text.contains('\t') {
-        Cow::Owned(text.replace('\t', " "))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-/// The tree the rewrite judges `text` by (see `structure_text`).
+/// The tree the rewrite judges `text` by: the one parse (see `syntax::parse::structure_text`).
 pub fn parse_structure(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
-    parse(&structure_text(text), budget)
+    parse(text, budget)
 }
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
@@ -197,7 +178,7 @@ pub fn reparse(
         });
         delta += edit.bytes.len() as isize - (end - start) as isize;
     }
-    parse_incremental(&structure_text(new_text), &tree)
+    parse_incremental(new_text, &tree)
 }
 
 /// The position after `bytes`, starting at `from`.
@@ -280,24 +261,6 @@ mod tests {
             SourceFile::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n".to_vec()).unwrap();
         assert_eq!(encode(&source, "caf\u{e9}").unwrap(), b"caf\xe9");
         assert!(encode(&source, "\u{4e2d}").is_err());
-    }
-
-    #[test]
-    fn a_tab_indented_file_with_space_continuations_parses() {
-        let text = "def f(a, b):\n\tif a:\n\t\tx = (a and\n            b)\n\treturn 2\n";
-        let raw = crate::syntax::parse::parse(text, None).unwrap();
-        assert!(
-            raw.root_node().has_error(),
-            "tree-sitter-python reads a dedent"
-        );
-        let tree = parse_structure(text, None).unwrap();
-        assert!(
-            !tree.root_node().has_error(),
-            "{}",
-            tree.root_node().to_sexp()
-        );
-        assert_eq!(structure_text(text).len(), text.len());
-        assert!(matches!(structure_text("x = 1\n"), Cow::Borrowed(_)));
     }
 
     #[test]

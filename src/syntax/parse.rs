@@ -1,5 +1,6 @@
 //! Bytes -> text -> tree: PEP 263 decoding, one tree-sitter parser per thread, a parse time budget.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 use tree_sitter::{Parser, Tree};
@@ -195,6 +196,24 @@ fn new_parser() -> Parser {
     parser
 }
 
+/// The text tree-sitter is given for `text`: every tab read as one space (same length, same
+/// offsets, so node texts are still read from `text`).
+///
+/// tree-sitter-python counts a tab as eight columns wherever it stands, and emits a dedent inside
+/// brackets when a continuation line is indented less than its block (`\t\tx = (a and` over
+/// `            b)`): a valid file indented with tabs whose continuation lines use spaces then
+/// parses as one error from the top. Python ignores the indentation of continuation lines, and
+/// accepts a file only when its indentation compares the same with a tab as one column as with
+/// tabs to multiples of eight (else `TabError`), so a tab as one column gives Python's block
+/// structure. Scan and rewrite both parse through here, so they read a file alike.
+pub fn structure_text(text: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'\t', text.as_bytes()).is_some() {
+        Cow::Owned(text.replace('\t', " "))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Parses `text` with this thread's parser, giving up after `budget`.
 pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
     parse_ranges(text, &[], budget)
@@ -215,7 +234,8 @@ pub fn parse_ranges(
                 return Err(ParseError::Failed);
             }
         }
-        let bytes = text.as_bytes();
+        let structure = structure_text(text);
+        let bytes = structure.as_bytes();
         let mut read = |offset: usize, _| -> &[u8] { bytes.get(offset..).unwrap_or(&[]) };
         let result = match budget {
             None => parser.parse_with_options(&mut read, None, None),
@@ -247,7 +267,8 @@ pub fn parse_ranges(
 /// Parses `text` again from `edited`, the tree of the text before, already told of the edits
 /// (`Tree::edit`): only what changed is parsed again. `None` when tree-sitter gives up.
 pub fn parse_incremental(text: &str, edited: &Tree) -> Option<Tree> {
-    PARSER.with(|cell| cell.borrow_mut().parse(text, Some(edited)))
+    let structure = structure_text(text);
+    PARSER.with(|cell| cell.borrow_mut().parse(structure.as_bytes(), Some(edited)))
 }
 
 fn included_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
@@ -280,6 +301,27 @@ fn included_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_si
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_indented_file_with_space_continuations_parses() {
+        let text = "def f(a, b):\n\tif a:\n\t\tx = (a and\n            b)\n\treturn 2\n";
+        let mut raw = new_parser();
+        assert!(
+            raw.parse(text, None).unwrap().root_node().has_error(),
+            "tree-sitter-python alone reads a dedent inside the brackets"
+        );
+        let tree = parse(text, None).unwrap();
+        assert!(
+            !tree.root_node().has_error(),
+            "{}",
+            tree.root_node().to_sexp()
+        );
+        let def = tree.root_node().child(0).unwrap();
+        assert_eq!(def.kind(), "function_definition");
+        assert_eq!(def.end_byte(), text.len() - 1, "one block to the end");
+        assert_eq!(structure_text(text).len(), text.len());
+        assert!(matches!(structure_text("x = 1\n"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn decodes_latin1_by_coding_line() {
