@@ -368,7 +368,7 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
                     if !searched.insert((name, only_assignments)) {
                         continue;
                     }
-                    for &offset in words.get(name) {
+                    for &offset in words.get(name).iter() {
                         let at = body.start + offset;
                         let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
                         else {
@@ -408,7 +408,12 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
     names.dedup();
     let words = (!names.is_empty()).then(|| crate::util::words::WordIndex::new(text));
     for name in names {
-        for &offset in words.as_ref().map_or(&[][..], |w| w.get(name)) {
+        for &offset in words
+            .as_ref()
+            .map(|w| w.get(name))
+            .unwrap_or_default()
+            .iter()
+        {
             if let Some(l) = lines.partition_point(|l| l.start <= offset).checked_sub(1) {
                 include[l] = true;
             }

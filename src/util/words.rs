@@ -37,11 +37,25 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Every whole word of a text (a maximal run of ASCII letters, digits, `_` and non-ASCII bytes,
-/// as Python identifiers are made) with the byte offsets where it stands, in order. Built in one
-/// pass, so looking up many names in one text costs the text once, not once per name.
+/// The whole words of a text (maximal runs of ASCII letters, digits, `_` and non-ASCII bytes, as
+/// Python identifiers are made) with the byte offsets where they stand, in order.
+///
+/// The first few names looked up are searched for (`memmem`, a few instructions a byte); from the
+/// `SEARCHES_BEFORE_INDEXING`th on, every word of the text is indexed in one pass and looked up
+/// there. A text asked about a handful of names (the common case: a function with a few locals)
+/// costs those searches; one asked about thousands (a function of 20,000 locals) costs the
+/// searches and one pass: never names x text.
 pub struct WordIndex<'a> {
-    words: rustc_hash::FxHashMap<&'a [u8], Vec<usize>>,
+    bytes: &'a [u8],
+    searched: std::cell::Cell<usize>,
+    index: std::cell::OnceCell<rustc_hash::FxHashMap<&'a [u8], Vec<usize>>>,
+}
+
+/// How many names are searched for before the whole text is indexed.
+const SEARCHES_BEFORE_INDEXING: usize = 16;
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
 impl<'a> WordIndex<'a> {
@@ -51,27 +65,53 @@ impl<'a> WordIndex<'a> {
 
     /// The same over the bytes of a text.
     pub fn of_bytes(bytes: &'a [u8]) -> WordIndex<'a> {
-        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-        let mut words: rustc_hash::FxHashMap<&'a [u8], Vec<usize>> = Default::default();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !is_word(bytes[at]) {
-                at += 1;
-                continue;
-            }
-            let start = at;
-            while at < bytes.len() && is_word(bytes[at]) {
-                at += 1;
-            }
-            words.entry(&bytes[start..at]).or_default().push(start);
+        WordIndex {
+            bytes,
+            searched: std::cell::Cell::new(0),
+            index: std::cell::OnceCell::new(),
         }
-        WordIndex { words }
     }
 
     /// The offsets where `word` stands as a whole word, in order.
-    pub fn get(&self, word: &str) -> &[usize] {
-        self.words.get(word.as_bytes()).map_or(&[], Vec::as_slice)
+    pub fn get(&self, word: &str) -> std::borrow::Cow<'_, [usize]> {
+        let word = word.as_bytes();
+        if word.is_empty() || !word.iter().all(|&c| is_word_byte(c)) {
+            return std::borrow::Cow::Borrowed(&[]);
+        }
+        if self.index.get().is_none() && self.searched.get() < SEARCHES_BEFORE_INDEXING {
+            self.searched.set(self.searched.get() + 1);
+            return std::borrow::Cow::Owned(self.search(word));
+        }
+        let index = self.index.get_or_init(|| index_words(self.bytes));
+        std::borrow::Cow::Borrowed(index.get(word).map_or(&[], Vec::as_slice))
     }
+
+    fn search(&self, word: &[u8]) -> Vec<usize> {
+        let b = self.bytes;
+        memchr::memmem::find_iter(b, word)
+            .filter(|&at| {
+                (at == 0 || !is_word_byte(b[at - 1]))
+                    && b.get(at + word.len()).is_none_or(|&c| !is_word_byte(c))
+            })
+            .collect()
+    }
+}
+
+fn index_words(bytes: &[u8]) -> rustc_hash::FxHashMap<&[u8], Vec<usize>> {
+    let mut words: rustc_hash::FxHashMap<&[u8], Vec<usize>> = Default::default();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_word_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            at += 1;
+        }
+        words.entry(&bytes[start..at]).or_default().push(start);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -95,6 +135,23 @@ mod word_index_tests {
         assert_eq!(found, expected);
         assert_eq!(found.len(), 4);
         assert!(index.get("nothing").is_empty());
-        assert_eq!(WordIndex::new("café = 1").get("café"), &[0]);
+        assert_eq!(*WordIndex::new("café = 1").get("café"), [0]);
+    }
+
+    #[test]
+    fn searching_and_indexing_find_the_same_offsets() {
+        let text = "a = b_c + a1 + a; é_a = a; b_c(a)\n_ = a+b_c";
+        let names = ["a", "b_c", "a1", "é_a", "_", "zz", "b", "", "a b"];
+        let searched: Vec<Vec<usize>> = names
+            .iter()
+            .map(|n| WordIndex::new(text).get(n).into_owned())
+            .collect();
+        let one = WordIndex::new(text);
+        for _ in 0..super::SEARCHES_BEFORE_INDEXING {
+            one.get("warm");
+        }
+        let indexed: Vec<Vec<usize>> = names.iter().map(|n| one.get(n).into_owned()).collect();
+        assert_eq!(searched, indexed);
+        assert_eq!(searched[0], [0, 15, 25, 32, 39]);
     }
 }
