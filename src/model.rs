@@ -1,7 +1,11 @@
 //! The vocabulary every stage shares: a site, its classification, and the evidence behind it.
 
+mod consumers;
+
 use serde::Serialize;
 use std::fmt;
+
+pub use consumers::{FLOW_SEPARATOR, MAX_SHOWN_CONSUMERS, ShownConsumer, SiteConsumers, Verdict};
 
 /// What kind of identifier a site produces, decided from its name.
 #[derive(
@@ -391,16 +395,23 @@ pub enum Reason {
         what: String,
         path: String,
         line: usize,
+        /// 1-based, in characters.
+        column: usize,
         evidence: ConsumerEvidence,
-        /// The steps from the site to the consumer.
+        /// The steps from the site to the consumer, joined by `FLOW_SEPARATOR`.
         flow: String,
     },
     /// The value reaches a format check that a sample replacement passes.
     FormatChecked {
         pattern: String,
         sample: String,
+        /// The check: `field `Event.event_id``, `` `re.match(...)` ``.
+        what: String,
         path: String,
         line: usize,
+        column: usize,
+        evidence: ConsumerEvidence,
+        flow: String,
     },
     /// The site's id type has a typed call (`[generator.calls]`) and the rewrite uses it.
     TypedCall {
@@ -545,6 +556,7 @@ impl fmt::Display for Reason {
                 line,
                 evidence,
                 flow,
+                ..
             } => {
                 let lead = match evidence {
                     ConsumerEvidence::Resolved => "high risk: consumer",
@@ -561,6 +573,7 @@ impl fmt::Display for Reason {
                 sample,
                 path,
                 line,
+                ..
             } => write!(
                 f,
                 "format check `{pattern}` at {path}:{line} accepts the replacement (sample `{sample}`)"

@@ -243,8 +243,7 @@ impl<'a> RepoIndex<'a> {
         let path = |file: usize| self.files[file].0.to_owned();
         let mut add = |kind: ConsumerKind,
                        what: &str,
-                       file: usize,
-                       line: usize,
+                       at: Place,
                        evidence: ConsumerEvidence,
                        flow: &str| {
             if evidence == ConsumerEvidence::Possible
@@ -252,31 +251,47 @@ impl<'a> RepoIndex<'a> {
             {
                 return;
             }
-            let reason = Reason::Consumer {
-                kind,
-                what: what.to_owned(),
-                path: path(file),
-                line,
-                evidence,
-                flow: flow.to_owned(),
-            };
-            if !reasons.contains(&reason) {
-                reasons.push(reason);
+            let path = path(at.file);
+            // One reason per consumer as a reason shows it (the column is not shown).
+            let shown_already = reasons.iter().any(|r| {
+                matches!(r, Reason::Consumer { kind: k, what: w, path: p, line: l, evidence: e, flow: f, .. }
+                    if (*k, w.as_str(), p, *l, *e, f.as_str()) == (kind, what, &path, at.line, evidence, flow))
+            });
+            if !shown_already {
+                reasons.push(Reason::Consumer {
+                    kind,
+                    what: what.to_owned(),
+                    path,
+                    line: at.line,
+                    column: at.column,
+                    evidence,
+                    flow: flow.to_owned(),
+                });
             }
         };
         let mut checked = Vec::new();
         if let Some(flow) = flow {
             for step in &flow.steps {
-                let mut judge =
-                    |file: usize, consumer: &Consumer, evidence: ConsumerEvidence| match &consumer
-                        .pattern
-                    {
+                let mut judge = |file: usize, consumer: &Consumer, evidence: ConsumerEvidence| {
+                    let at = Place {
+                        file,
+                        line: consumer.line,
+                        column: consumer.column,
+                    };
+                    match &consumer.pattern {
                         Some(check) => match passes(check, &flow.sample) {
                             Some(true) => checked.push(Reason::FormatChecked {
                                 pattern: check.pattern.clone(),
                                 sample: flow.sample.clone(),
+                                what: format!(
+                                    "{} (pattern `{}` accepts `{}`)",
+                                    consumer.what, check.pattern, flow.sample
+                                ),
                                 path: path(file),
                                 line: consumer.line,
+                                column: consumer.column,
+                                evidence,
+                                flow: step.flow.clone(),
                             }),
                             Some(false) => add(
                                 ConsumerKind::Pattern,
@@ -284,8 +299,7 @@ impl<'a> RepoIndex<'a> {
                                     "{} (pattern `{}` rejects `{}`)",
                                     consumer.what, check.pattern, flow.sample
                                 ),
-                                file,
-                                consumer.line,
+                                at,
                                 evidence,
                                 &step.flow,
                             ),
@@ -295,21 +309,14 @@ impl<'a> RepoIndex<'a> {
                                     "{} (pattern `{}` not checkable)",
                                     consumer.what, check.pattern
                                 ),
-                                file,
-                                consumer.line,
+                                at,
                                 ConsumerEvidence::Possible,
                                 &step.flow,
                             ),
                         },
-                        None => add(
-                            consumer.kind,
-                            &consumer.what,
-                            file,
-                            consumer.line,
-                            evidence,
-                            &step.flow,
-                        ),
-                    };
+                        None => add(consumer.kind, &consumer.what, at, evidence, &step.flow),
+                    }
+                };
                 match &step.reached {
                     Reached::Direct(consumer) => judge(from, consumer, ConsumerEvidence::Resolved),
                     Reached::Argument { callee, slot } => {
@@ -354,12 +361,16 @@ impl<'a> RepoIndex<'a> {
                 continue;
             }
             let what = format!("test patching `{}.uuid4`", pin.module);
+            let at = Place {
+                file,
+                line: pin.line,
+                column: pin.column,
+            };
             if of_uuid {
                 add(
                     ConsumerKind::PinnedTest,
                     &what,
-                    file,
-                    pin.line,
+                    at,
                     ConsumerEvidence::Possible,
                     "`uuid.uuid4` patched while the test runs this module",
                 );
@@ -367,8 +378,7 @@ impl<'a> RepoIndex<'a> {
                 add(
                     ConsumerKind::PinnedTest,
                     &what,
-                    file,
-                    pin.line,
+                    at,
                     ConsumerEvidence::Resolved,
                     "the module's `uuid4` is patched",
                 );
@@ -378,6 +388,14 @@ impl<'a> RepoIndex<'a> {
         reasons.extend(checked);
         reasons
     }
+}
+
+/// Where a consumer is: the file (its index) and its line and column.
+#[derive(Clone, Copy)]
+struct Place {
+    file: usize,
+    line: usize,
+    column: usize,
 }
 
 /// The consumer reasons of every site, by the site's file (display path) and offset.
