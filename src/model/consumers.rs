@@ -40,7 +40,8 @@ pub struct ShownConsumer<'a> {
 }
 
 impl<'a> ShownConsumer<'a> {
-    fn of(reason: &'a Reason) -> Option<Self> {
+    /// The consumer a reason names, if it names one.
+    pub fn of(reason: &'a Reason) -> Option<Self> {
         match reason {
             Reason::Consumer {
                 kind,
@@ -88,7 +89,7 @@ impl<'a> ShownConsumer<'a> {
     }
 
     /// The same consumer, whatever the flow that reaches it.
-    fn is_same(&self, other: &ShownConsumer<'_>) -> bool {
+    pub fn is_same(&self, other: &ShownConsumer<'_>) -> bool {
         (self.kind, self.verdict, self.what, self.path, self.line, self.column)
             == (
                 other.kind,
