@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::RewriteRun;
-use crate::model::{ConsumerKind, ManualReason, Site, Verdict};
+use crate::model::{ConsumerEvidence, ConsumerKind, ManualReason, Site, Verdict};
 
 /// The consumer that keeps a site manual, as the summary names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,16 @@ impl BlockingConsumer {
         let first = site.consumers().shown.into_iter().next()?;
         (first.verdict == Verdict::Blocks).then(|| BlockingConsumer {
             kind: first.kind,
-            what: format!("{} at {}:{}", first.what, first.path, first.line),
+            what: format!(
+                "{}{} at {}:{}",
+                match first.evidence {
+                    ConsumerEvidence::Resolved => "",
+                    ConsumerEvidence::Possible => "possible consumer (by name only) ",
+                },
+                first.what,
+                first.path,
+                first.line
+            ),
         })
     }
 }
@@ -103,7 +112,7 @@ pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix
                     .or_insert_with(|| KindCount {
                         sites: 0,
                         example: format!(
-                            "{}:{} ({})",
+                            "{}:{} -> {}",
                             file.display, site.position.line, consumer.what
                         ),
                     })

@@ -278,7 +278,7 @@ fn related_locations(site: &Site) -> Vec<Value> {
                     "region": {"startLine": c.line, "startColumn": c.column},
                 },
                 "message": {"text": sentence(&capitalised(&format!(
-                    "{}, via {}",
+                    "{}; flow: {}",
                     consumer_summary(c),
                     flow.join(FLOW_SEPARATOR)
                 )))},

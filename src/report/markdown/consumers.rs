@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{code, common_dir, top_level};
-use crate::model::{ConsumerKind, ManualReason, ReportedSite, ShownConsumer, Verdict};
+use crate::model::{
+    ConsumerEvidence, ConsumerKind, ManualReason, ReportedSite, ShownConsumer, Verdict,
+};
 use crate::util::words::plural;
 
 /// Sites of one directory blocked by consumers, by kind.
@@ -103,12 +105,21 @@ pub(super) fn section(out: &mut String, visible: &[&ReportedSite<'_>]) {
         let (reported, consumer) = example;
         let _ = writeln!(
             out,
-            "- {}: {}, e.g. {} → {} at {}",
+            "- {}: {}, e.g. {} → {}{} at {}",
             code(kind.as_str()),
             plural(*sites, "site"),
             code(&format!("{}:{}", reported.path, reported.site.start.line)),
+            possible(consumer),
             super::cell(consumer.what),
             code(&format!("{}:{}", consumer.path, consumer.line)),
         );
+    }
+}
+
+/// How sure the example is, when only a name matched.
+fn possible(consumer: &ShownConsumer<'_>) -> &'static str {
+    match consumer.evidence {
+        ConsumerEvidence::Resolved => "",
+        ConsumerEvidence::Possible => "possible consumer (by name only) ",
     }
 }
