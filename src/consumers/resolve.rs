@@ -11,7 +11,7 @@ use super::index::{ClassDecl, FieldDecl, FileIndex, FunctionDecl, ParamDecl, Pin
 use super::pattern::passes;
 use super::{Callee, Consumer, FileFacts, Reached, SiteFlow, Slot};
 use crate::config::{Config, NameEvidence};
-use crate::model::{ConsumerEvidence, ConsumerKind, Reason, Site};
+use crate::model::{ConsumerEvidence, ConsumerKind, FormatCheck, Reason, Site};
 
 /// Every file's declarations, by name.
 pub struct RepoIndex<'a> {
@@ -280,19 +280,21 @@ impl<'a> RepoIndex<'a> {
                     };
                     match &consumer.pattern {
                         Some(check) => match passes(check, &flow.sample) {
-                            Some(true) => checked.push(Reason::FormatChecked {
-                                pattern: check.pattern.clone(),
-                                sample: flow.sample.clone(),
-                                what: format!(
-                                    "{} (pattern `{}` accepts `{}`)",
-                                    consumer.what, check.pattern, flow.sample
-                                ),
-                                path: path(file),
-                                line: consumer.line,
-                                column: consumer.column,
-                                evidence,
-                                flow: step.flow.clone(),
-                            }),
+                            Some(true) => {
+                                checked.push(Reason::FormatChecked(Box::new(FormatCheck {
+                                    pattern: check.pattern.clone(),
+                                    sample: flow.sample.clone(),
+                                    what: format!(
+                                        "{} (pattern `{}` accepts `{}`)",
+                                        consumer.what, check.pattern, flow.sample
+                                    ),
+                                    path: path(file),
+                                    line: consumer.line,
+                                    column: consumer.column,
+                                    evidence,
+                                    flow: step.flow.clone(),
+                                })))
+                            }
                             Some(false) => add(
                                 ConsumerKind::Pattern,
                                 &format!(

@@ -146,11 +146,7 @@ pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix
             );
             if *reason == ManualReason::Consumer {
                 for (kind, KindCount { sites, example }) in &kinds {
-                    let _ = writeln!(
-                        out,
-                        "    {:<15} {sites:>3}  e.g. {example}",
-                        kind.as_str()
-                    );
+                    let _ = writeln!(out, "    {:<15} {sites:>3}  e.g. {example}", kind.as_str());
                 }
             }
         }

@@ -61,23 +61,15 @@ impl<'a> ShownConsumer<'a> {
                 column: *column,
                 flow,
             }),
-            Reason::FormatChecked {
-                what,
-                path,
-                line,
-                column,
-                evidence,
-                flow,
-                ..
-            } => Some(ShownConsumer {
+            Reason::FormatChecked(check) => Some(ShownConsumer {
                 kind: ConsumerKind::Pattern,
                 verdict: Verdict::Accepts,
-                evidence: *evidence,
-                what,
-                path,
-                line: *line,
-                column: *column,
-                flow,
+                evidence: check.evidence,
+                what: &check.what,
+                path: &check.path,
+                line: check.line,
+                column: check.column,
+                flow: &check.flow,
             }),
             _ => None,
         }
@@ -90,15 +82,21 @@ impl<'a> ShownConsumer<'a> {
 
     /// The same consumer, whatever the flow that reaches it.
     pub fn is_same(&self, other: &ShownConsumer<'_>) -> bool {
-        (self.kind, self.verdict, self.what, self.path, self.line, self.column)
-            == (
-                other.kind,
-                other.verdict,
-                other.what,
-                other.path,
-                other.line,
-                other.column,
-            )
+        (
+            self.kind,
+            self.verdict,
+            self.what,
+            self.path,
+            self.line,
+            self.column,
+        ) == (
+            other.kind,
+            other.verdict,
+            other.what,
+            other.path,
+            other.line,
+            other.column,
+        )
     }
 }
 

@@ -131,7 +131,11 @@ pub fn render(report: &Report<'_>) -> String {
                 fingerprint: &s.fingerprint,
                 replacement: s.edit.as_ref().map(|e| e.content.as_str()),
                 reasons: c.reasons.iter().map(ToString::to_string).collect(),
-                consumers: consumers.shown.into_iter().map(JsonConsumer::from).collect(),
+                consumers: consumers
+                    .shown
+                    .into_iter()
+                    .map(JsonConsumer::from)
+                    .collect(),
                 consumers_not_shown: consumers.more,
                 baseline: r.baseline,
             }

@@ -113,13 +113,7 @@ pub fn consumer_summary(c: &ShownConsumer<'_>) -> String {
 
 /// `field `A.id` (uuid-annotation) at app/models.py:8`.
 pub fn consumer_place(c: &ShownConsumer<'_>) -> String {
-    format!(
-        "{} ({}) at {}:{}",
-        c.what,
-        c.kind.as_str(),
-        c.path,
-        c.line
-    )
+    format!("{} ({}) at {}:{}", c.what, c.kind.as_str(), c.path, c.line)
 }
 
 /// `services/ws/types.py` -> `services/`; a file at the top -> `./`.

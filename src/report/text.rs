@@ -4,8 +4,8 @@ use crate::util::words::plural;
 use std::fmt::Write;
 
 use super::{Report, consumer_place, consumer_summary};
-use crate::model::{Risk, ShownConsumer, Verdict};
 use crate::model::{BaselineStatus, ReportedSite};
+use crate::model::{Risk, ShownConsumer, Verdict};
 
 /// ANSI colour, on or off.
 #[derive(Debug, Clone, Copy)]
