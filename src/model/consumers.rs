@@ -112,27 +112,119 @@ impl Site {
     /// found), blocking ones before passed format checks, otherwise in the order the analysis
     /// found them; at most `MAX_SHOWN_CONSUMERS`.
     pub fn consumers(&self) -> SiteConsumers<'_> {
-        let mut all: Vec<ShownConsumer<'_>> = Vec::new();
-        for consumer in self
-            .classification
-            .reasons
-            .iter()
-            .filter_map(ShownConsumer::of)
-        {
-            match all.iter_mut().find(|kept| kept.is_same(&consumer)) {
-                Some(kept) => {
-                    if kept.evidence == ConsumerEvidence::Possible
-                        && consumer.evidence == ConsumerEvidence::Resolved
-                    {
-                        *kept = consumer;
-                    }
+        consumers_of(&self.classification.reasons)
+    }
+}
+
+fn consumers_of(reasons: &[Reason]) -> SiteConsumers<'_> {
+    let mut all: Vec<ShownConsumer<'_>> = Vec::new();
+    for consumer in reasons.iter().filter_map(ShownConsumer::of) {
+        match all.iter_mut().find(|kept| kept.is_same(&consumer)) {
+            Some(kept) => {
+                if kept.evidence == ConsumerEvidence::Possible
+                    && consumer.evidence == ConsumerEvidence::Resolved
+                {
+                    *kept = consumer;
                 }
-                None => all.push(consumer),
             }
+            None => all.push(consumer),
         }
-        all.sort_by_key(|c| c.verdict);
-        let more = all.len().saturating_sub(MAX_SHOWN_CONSUMERS);
-        all.truncate(MAX_SHOWN_CONSUMERS);
-        SiteConsumers { shown: all, more }
+    }
+    all.sort_by_key(|c| c.verdict);
+    let more = all.len().saturating_sub(MAX_SHOWN_CONSUMERS);
+    all.truncate(MAX_SHOWN_CONSUMERS);
+    SiteConsumers { shown: all, more }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::FormatCheck;
+    use super::*;
+
+    fn consumer(what: &str, line: usize, evidence: ConsumerEvidence, flow: &str) -> Reason {
+        Reason::Consumer {
+            kind: ConsumerKind::UuidAnnotation,
+            what: what.to_owned(),
+            path: "app/models.py".to_owned(),
+            line,
+            column: 5,
+            evidence,
+            flow: flow.to_owned(),
+        }
+    }
+
+    fn shown(reasons: &[Reason]) -> Vec<(Verdict, &str, ConsumerEvidence, Vec<&str>)> {
+        consumers_of(reasons)
+            .shown
+            .iter()
+            .map(|c| (c.verdict, c.what, c.evidence, c.steps().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn each_consumer_once_resolved_over_possible_blocking_first() {
+        use ConsumerEvidence::{Possible, Resolved};
+        let check = Reason::FormatChecked(Box::new(FormatCheck {
+            pattern: "^a_".to_owned(),
+            sample: "a_1".to_owned(),
+            what: "field `E.a`".to_owned(),
+            path: "app/models.py".to_owned(),
+            line: 3,
+            column: 5,
+            evidence: Resolved,
+            flow: "keyword `a` of `E(...)`".to_owned(),
+        }));
+        let reasons = [
+            Reason::NoName,
+            check,
+            consumer("field `A.id`", 8, Possible, "`obj.id`"),
+            consumer(
+                "field `B.id`",
+                9,
+                Resolved,
+                "local `x` -> keyword `id` of `B(...)`",
+            ),
+            consumer(
+                "field `A.id`",
+                8,
+                Resolved,
+                "local `x` -> keyword `id` of `A(...)`",
+            ),
+            consumer("field `B.id`", 9, Resolved, "return of `f()`"),
+        ];
+        assert_eq!(
+            shown(&reasons),
+            [
+                (
+                    Verdict::Blocks,
+                    "field `A.id`",
+                    Resolved,
+                    vec!["local `x`", "keyword `id` of `A(...)`"]
+                ),
+                (
+                    Verdict::Blocks,
+                    "field `B.id`",
+                    Resolved,
+                    vec!["local `x`", "keyword `id` of `B(...)`"]
+                ),
+                (
+                    Verdict::Accepts,
+                    "field `E.a`",
+                    Resolved,
+                    vec!["keyword `a` of `E(...)`"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn at_most_a_handful_and_the_rest_counted() {
+        let reasons: Vec<Reason> = (1..=8)
+            .map(|line| consumer("field `A.id`", line, ConsumerEvidence::Resolved, "x"))
+            .collect();
+        let consumers = consumers_of(&reasons);
+        assert_eq!(consumers.shown.len(), MAX_SHOWN_CONSUMERS);
+        assert_eq!(consumers.more, 8 - MAX_SHOWN_CONSUMERS);
+        assert_eq!(consumers.shown[0].line, 1);
     }
 }
