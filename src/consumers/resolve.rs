@@ -241,34 +241,42 @@ impl<'a> RepoIndex<'a> {
     ) -> Vec<Reason> {
         let mut reasons = Vec::new();
         let path = |file: usize| self.files[file].0.to_owned();
-        let mut add = |kind: ConsumerKind,
-                       what: &str,
-                       at: Place,
-                       evidence: ConsumerEvidence,
-                       flow: &str| {
-            if evidence == ConsumerEvidence::Possible
-                && config.name_evidence == NameEvidence::Ignore
-            {
-                return;
-            }
-            let path = path(at.file);
-            // One reason per consumer as a reason shows it (the column is not shown).
-            let shown_already = reasons.iter().any(|r| {
-                matches!(r, Reason::Consumer { kind: k, what: w, path: p, line: l, evidence: e, flow: f, .. }
-                    if (*k, w.as_str(), p, *l, *e, f.as_str()) == (kind, what, &path, at.line, evidence, flow))
-            });
-            if !shown_already {
-                reasons.push(Reason::Consumer {
-                    kind,
-                    what: what.to_owned(),
-                    path,
-                    line: at.line,
-                    column: at.column,
-                    evidence,
-                    flow: flow.to_owned(),
+        let mut add =
+            |kind: ConsumerKind, what: &str, at: Place, evidence: ConsumerEvidence, flow: &str| {
+                if evidence == ConsumerEvidence::Possible
+                    && config.name_evidence == NameEvidence::Ignore
+                {
+                    return;
+                }
+                let path = path(at.file);
+                // One reason per consumer as a reason shows it (the column is not shown).
+                let shown_already = reasons.iter().any(|r| match r {
+                    Reason::Consumer {
+                        kind: k,
+                        what: w,
+                        path: p,
+                        line: l,
+                        evidence: e,
+                        flow: f,
+                        ..
+                    } => {
+                        (*k, w.as_str(), p.as_str(), *l, *e, f.as_str())
+                            == (kind, what, path.as_str(), at.line, evidence, flow)
+                    }
+                    _ => false,
                 });
-            }
-        };
+                if !shown_already {
+                    reasons.push(Reason::Consumer {
+                        kind,
+                        what: what.to_owned(),
+                        path,
+                        line: at.line,
+                        column: at.column,
+                        evidence,
+                        flow: flow.to_owned(),
+                    });
+                }
+            };
         let mut checked = Vec::new();
         if let Some(flow) = flow {
             for step in &flow.steps {

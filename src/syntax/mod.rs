@@ -87,6 +87,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn char_column_counts_characters_not_bytes() {
+        let src = "é = 1; ü = 2; x: UUID\n";
+        let tree = crate::syntax::parse::parse(src, None).unwrap();
+        let root = tree.root_node();
+        let last = root.named_child(root.named_child_count() - 1).unwrap();
+        assert_eq!(node_text(last, src.as_bytes()), "x: UUID");
+        assert_eq!(last.start_position().column, 16);
+        assert_eq!(char_column(last, src.as_bytes()), 15);
+    }
+
+    #[test]
     fn tables_agree_with_tree_sitter() {
         let src = "import uuid\n@d\nclass C(B):\n    def f(self, a: int = 1):\n        x = f\"{uuid.uuid4().hex[:8]}\" + y[1]  # c\n        return (lambda: 1)()\nx = (\n";
         let tree = crate::syntax::parse::parse(src, None).unwrap();
