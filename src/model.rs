@@ -1,7 +1,11 @@
 //! The vocabulary every stage shares: a site, its classification, and the evidence behind it.
 
+mod consumers;
+
 use serde::Serialize;
 use std::fmt;
+
+pub use consumers::{FLOW_SEPARATOR, MAX_SHOWN_CONSUMERS, ShownConsumer, SiteConsumers, Verdict};
 
 /// What kind of identifier a site produces, decided from its name.
 #[derive(
@@ -391,17 +395,14 @@ pub enum Reason {
         what: String,
         path: String,
         line: usize,
+        /// 1-based, in characters.
+        column: usize,
         evidence: ConsumerEvidence,
-        /// The steps from the site to the consumer.
+        /// The steps from the site to the consumer, joined by `FLOW_SEPARATOR`.
         flow: String,
     },
     /// The value reaches a format check that a sample replacement passes.
-    FormatChecked {
-        pattern: String,
-        sample: String,
-        path: String,
-        line: usize,
-    },
+    FormatChecked(Box<FormatCheck>),
     /// The site's id type has a typed call (`[generator.calls]`) and the rewrite uses it.
     TypedCall {
         /// `UnifiedIdGenerator.generate_session_id`.
@@ -414,6 +415,23 @@ pub enum Reason {
         callee: String,
         why: TypedCallFallback,
     },
+}
+
+/// A format check that a sample replacement passes (`Reason::FormatChecked`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FormatCheck {
+    pub pattern: String,
+    pub sample: String,
+    /// The check, with the pattern and the sample it accepts: `field `Event.event_id` (pattern
+    /// `...` accepts `...`)`.
+    pub what: String,
+    pub path: String,
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub evidence: ConsumerEvidence,
+    /// The steps from the site to the check, joined by `FLOW_SEPARATOR`.
+    pub flow: String,
 }
 
 /// A name a typed call's placeholder found at the site, and where.
@@ -545,6 +563,7 @@ impl fmt::Display for Reason {
                 line,
                 evidence,
                 flow,
+                ..
             } => {
                 let lead = match evidence {
                     ConsumerEvidence::Resolved => "high risk: consumer",
@@ -556,14 +575,10 @@ impl fmt::Display for Reason {
                     kind.as_str()
                 )
             }
-            Reason::FormatChecked {
-                pattern,
-                sample,
-                path,
-                line,
-            } => write!(
+            Reason::FormatChecked(check) => write!(
                 f,
-                "format check `{pattern}` at {path}:{line} accepts the replacement (sample `{sample}`)"
+                "format check `{}` at {}:{} accepts the replacement (sample `{}`)",
+                check.pattern, check.path, check.line, check.sample
             ),
             Reason::TypedCall { callee, args } => {
                 write!(f, "typed call `{callee}`")?;

@@ -54,7 +54,7 @@ fn json_is_stable_and_versioned() {
     assert_eq!(first.status.code(), Some(1));
     assert_eq!(first.stdout, second.stdout);
     let doc: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let sites = doc["sites"].as_array().unwrap();
     assert_eq!(sites.len(), 39);
     let keys: Vec<(String, u64)> = sites
@@ -312,7 +312,7 @@ fn output_file_is_written() {
         .code(1)
         .stdout("");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert!(Path::new(&out).exists());
 }
 

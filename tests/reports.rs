@@ -357,7 +357,15 @@ fn sarif_passes_the_official_validator() {
         .arg(&example_sarif)
         .assert()
         .code(1);
-    for file in [&with_baseline, &per_file, &example_sarif] {
+    // Results related to their consumers (`relatedLocations`).
+    let consumers_sarif = out_dir.path().join("consumers.sarif");
+    common::tool()
+        .current_dir("fixtures/consumer_reports")
+        .args(["scan", "--no-cache", "--format", "sarif", "--output"])
+        .arg(&consumers_sarif)
+        .assert()
+        .code(1);
+    for file in [&with_baseline, &per_file, &example_sarif, &consumers_sarif] {
         match validate(file) {
             None => {
                 eprintln!(

@@ -15,8 +15,8 @@ use super::index::{FileNames, Import, column_typed, last_name, string_value, uui
 use super::pattern::{SAMPLE_HEX, sample_id};
 use super::{Anchor, Callee, Consumer, PatternCheck, Reached, Slot, Step};
 use crate::classify::Value;
-use crate::model::{ConsumerKind, Shape};
-use crate::syntax::{NodeExt, Parents, is_field, node_text};
+use crate::model::{ConsumerKind, FLOW_SEPARATOR, Shape};
+use crate::syntax::{NodeExt, Parents, char_column, is_field, node_text};
 
 /// How many hops (a local, a return) a value is followed through.
 const MAX_DEPTH: usize = 4;
@@ -197,6 +197,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     kind: ConsumerKind::UuidParse,
                     what: format!("`{}`", one_line(self.text(call))),
                     line: call.start_position().row + 1,
+                    column: char_column(call, self.src),
                     pattern: None,
                 }),
                 trail,
@@ -219,6 +220,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
     /// The column or field a `default=` belongs to, when it expects a UUID or checks a format.
     fn typed_default(&self, p: &Parents<'t>, call: Node<'t>) -> Option<Consumer> {
         let line = call.start_position().row + 1;
+        let column = char_column(call, self.src);
         let callee = call
             .field("function")
             .map(|f| self.text(f))
@@ -228,6 +230,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 kind: ConsumerKind::UuidColumn,
                 what: format!("UUID column `{}`", one_line(self.text(call))),
                 line,
+                column,
                 pattern: None,
             });
         }
@@ -252,6 +255,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 kind: ConsumerKind::Pattern,
                 what: format!("`{}(pattern=...)`", last_name(callee)),
                 line,
+                column,
                 pattern: Some(pattern),
             });
         }
@@ -265,6 +269,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             kind: ConsumerKind::UuidAnnotation,
             what: format!("field `{field}: {}`", one_line(self.text(annotation))),
             line: assign.start_position().row + 1,
+            column: char_column(assign, self.src),
             pattern: None,
         })
     }
@@ -300,6 +305,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         let callee_text = self.text(function);
         let last = last_name(callee_text);
         let line = call.start_position().row + 1;
+        let column = char_column(call, self.src);
         let mut cursor = args.walk();
         // Only the first two positional arguments are ever read (a pattern, an `isinstance` type).
         let positional: Vec<Node<'t>> = args
@@ -313,6 +319,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     kind,
                     what,
                     line,
+                    column,
                     pattern,
                 }),
                 trail,
@@ -420,6 +427,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     kind: ConsumerKind::UuidAnnotation,
                     what: format!("`{}: {}`", self.text(left), one_line(self.text(annotation))),
                     line: assign.start_position().row + 1,
+                    column: char_column(assign, self.src),
                     pattern: None,
                 }),
                 trail,
@@ -846,7 +854,7 @@ fn extend(trail: &str, next: &str) -> String {
     if trail.is_empty() {
         next.to_owned()
     } else {
-        format!("{trail} -> {next}")
+        format!("{trail}{FLOW_SEPARATOR}{next}")
     }
 }
 

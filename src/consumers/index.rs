@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{Anchor, Consumer, PatternCheck};
 use crate::model::ConsumerKind;
-use crate::syntax::{NodeExt, node_text};
+use crate::syntax::{NodeExt, char_column, node_text};
 
 /// Bytes that a file declaring a consumer must contain (a cheap test before any parse).
 pub const NEEDLES: [&str; 5] = ["UUID", "Uuid", "uuid4", "pattern=", "regex="];
@@ -59,6 +59,7 @@ pub struct FunctionDecl {
 pub struct Pin {
     pub module: String,
     pub line: usize,
+    pub column: usize,
     /// For a pin of `uuid` itself: the modules the test file imports (the code it reaches).
     pub reaches: Vec<String>,
 }
@@ -425,6 +426,7 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
                                 kind: ConsumerKind::UuidAnnotation,
                                 what,
                                 line: line_of(*a),
+                                column: char_column(*a, src),
                                 pattern: None,
                             },
                         );
@@ -568,6 +570,7 @@ fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
                     kind,
                     what: format!("field `{class}.{name}`"),
                     line: line_of(assign),
+                    column: char_column(assign, src),
                     pattern,
                 },
             );
@@ -601,6 +604,7 @@ fn self_assignment(
                 kind: ConsumerKind::UuidAnnotation,
                 what: format!("field `{class}.{field}`"),
                 line: line_of(assign),
+                column: char_column(assign, src),
                 pattern: None,
             },
         );
@@ -652,6 +656,7 @@ fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
             kind: ConsumerKind::UuidParse,
             what,
             line: line_of(call),
+            column: char_column(call, src),
             pattern: None,
         };
         let shown = format!(
@@ -755,6 +760,7 @@ fn pin(b: &mut Builder, call: Node<'_>, args: Node<'_>, src: &[u8]) {
         b.pins.push(Pin {
             module,
             line: line_of(call),
+            column: char_column(call, src),
             reaches: Vec::new(),
         });
     }

@@ -47,6 +47,8 @@ pub struct Consumer {
     /// `field `Account.id``, `parameter `p` of `create``, `uuid.UUID(x)`.
     pub what: String,
     pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
     /// For `ConsumerKind::Pattern`: the check.
     pub pattern: Option<PatternCheck>,
 }

@@ -11,7 +11,7 @@ use super::index::{ClassDecl, FieldDecl, FileIndex, FunctionDecl, ParamDecl, Pin
 use super::pattern::passes;
 use super::{Callee, Consumer, FileFacts, Reached, SiteFlow, Slot};
 use crate::config::{Config, NameEvidence};
-use crate::model::{ConsumerEvidence, ConsumerKind, Reason, Site};
+use crate::model::{ConsumerEvidence, ConsumerKind, FormatCheck, Reason, Site};
 
 /// Every file's declarations, by name.
 pub struct RepoIndex<'a> {
@@ -241,51 +241,75 @@ impl<'a> RepoIndex<'a> {
     ) -> Vec<Reason> {
         let mut reasons = Vec::new();
         let path = |file: usize| self.files[file].0.to_owned();
-        let mut add = |kind: ConsumerKind,
-                       what: &str,
-                       file: usize,
-                       line: usize,
-                       evidence: ConsumerEvidence,
-                       flow: &str| {
-            if evidence == ConsumerEvidence::Possible
-                && config.name_evidence == NameEvidence::Ignore
-            {
-                return;
-            }
-            let reason = Reason::Consumer {
-                kind,
-                what: what.to_owned(),
-                path: path(file),
-                line,
-                evidence,
-                flow: flow.to_owned(),
+        let mut add =
+            |kind: ConsumerKind, what: &str, at: Place, evidence: ConsumerEvidence, flow: &str| {
+                if evidence == ConsumerEvidence::Possible
+                    && config.name_evidence == NameEvidence::Ignore
+                {
+                    return;
+                }
+                let path = path(at.file);
+                // One reason per consumer as a reason shows it (the column is not shown).
+                let shown_already = reasons.iter().any(|r| match r {
+                    Reason::Consumer {
+                        kind: k,
+                        what: w,
+                        path: p,
+                        line: l,
+                        evidence: e,
+                        flow: f,
+                        ..
+                    } => {
+                        (*k, w.as_str(), p.as_str(), *l, *e, f.as_str())
+                            == (kind, what, path.as_str(), at.line, evidence, flow)
+                    }
+                    _ => false,
+                });
+                if !shown_already {
+                    reasons.push(Reason::Consumer {
+                        kind,
+                        what: what.to_owned(),
+                        path,
+                        line: at.line,
+                        column: at.column,
+                        evidence,
+                        flow: flow.to_owned(),
+                    });
+                }
             };
-            if !reasons.contains(&reason) {
-                reasons.push(reason);
-            }
-        };
         let mut checked = Vec::new();
         if let Some(flow) = flow {
             for step in &flow.steps {
-                let mut judge =
-                    |file: usize, consumer: &Consumer, evidence: ConsumerEvidence| match &consumer
-                        .pattern
-                    {
+                let mut judge = |file: usize, consumer: &Consumer, evidence: ConsumerEvidence| {
+                    let at = Place {
+                        file,
+                        line: consumer.line,
+                        column: consumer.column,
+                    };
+                    match &consumer.pattern {
                         Some(check) => match passes(check, &flow.sample) {
-                            Some(true) => checked.push(Reason::FormatChecked {
-                                pattern: check.pattern.clone(),
-                                sample: flow.sample.clone(),
-                                path: path(file),
-                                line: consumer.line,
-                            }),
+                            Some(true) => {
+                                checked.push(Reason::FormatChecked(Box::new(FormatCheck {
+                                    pattern: check.pattern.clone(),
+                                    sample: flow.sample.clone(),
+                                    what: format!(
+                                        "{} (pattern `{}` accepts `{}`)",
+                                        consumer.what, check.pattern, flow.sample
+                                    ),
+                                    path: path(file),
+                                    line: consumer.line,
+                                    column: consumer.column,
+                                    evidence,
+                                    flow: step.flow.clone(),
+                                })))
+                            }
                             Some(false) => add(
                                 ConsumerKind::Pattern,
                                 &format!(
                                     "{} (pattern `{}` rejects `{}`)",
                                     consumer.what, check.pattern, flow.sample
                                 ),
-                                file,
-                                consumer.line,
+                                at,
                                 evidence,
                                 &step.flow,
                             ),
@@ -295,21 +319,14 @@ impl<'a> RepoIndex<'a> {
                                     "{} (pattern `{}` not checkable)",
                                     consumer.what, check.pattern
                                 ),
-                                file,
-                                consumer.line,
+                                at,
                                 ConsumerEvidence::Possible,
                                 &step.flow,
                             ),
                         },
-                        None => add(
-                            consumer.kind,
-                            &consumer.what,
-                            file,
-                            consumer.line,
-                            evidence,
-                            &step.flow,
-                        ),
-                    };
+                        None => add(consumer.kind, &consumer.what, at, evidence, &step.flow),
+                    }
+                };
                 match &step.reached {
                     Reached::Direct(consumer) => judge(from, consumer, ConsumerEvidence::Resolved),
                     Reached::Argument { callee, slot } => {
@@ -354,12 +371,16 @@ impl<'a> RepoIndex<'a> {
                 continue;
             }
             let what = format!("test patching `{}.uuid4`", pin.module);
+            let at = Place {
+                file,
+                line: pin.line,
+                column: pin.column,
+            };
             if of_uuid {
                 add(
                     ConsumerKind::PinnedTest,
                     &what,
-                    file,
-                    pin.line,
+                    at,
                     ConsumerEvidence::Possible,
                     "`uuid.uuid4` patched while the test runs this module",
                 );
@@ -367,8 +388,7 @@ impl<'a> RepoIndex<'a> {
                 add(
                     ConsumerKind::PinnedTest,
                     &what,
-                    file,
-                    pin.line,
+                    at,
                     ConsumerEvidence::Resolved,
                     "the module's `uuid4` is patched",
                 );
@@ -378,6 +398,14 @@ impl<'a> RepoIndex<'a> {
         reasons.extend(checked);
         reasons
     }
+}
+
+/// Where a consumer is: the file (its index) and its line and column.
+#[derive(Clone, Copy)]
+struct Place {
+    file: usize,
+    line: usize,
+    column: usize,
 }
 
 /// The consumer reasons of every site, by the site's file (display path) and offset.

@@ -45,6 +45,8 @@ pub struct ManualSite {
     pub reason: ManualReason,
     /// Why, for `Other`.
     pub detail: Option<String>,
+    /// For `Consumer`: the first consumer that blocks the rewrite.
+    pub consumer: Option<summary::BlockingConsumer>,
 }
 
 /// What rewriting one file produced.
@@ -125,6 +127,7 @@ pub fn rewrite_source(
             position,
             reason,
             detail: Some(detail.to_owned()),
+            consumer: None,
         }));
     outcome.manual.sort_by_key(|m| m.position);
     Ok(outcome)
@@ -485,6 +488,7 @@ fn left(site: &Site, reason: ManualReason, detail: Option<String>) -> ManualSite
         position: site.start,
         reason,
         detail,
+        consumer: summary::BlockingConsumer::of(site, reason),
     }
 }
 

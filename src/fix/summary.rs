@@ -1,11 +1,49 @@
 //! The rewrite's summary for stderr: sites rewritten, files changed, sites left for manual work
-//! grouped by reason, and the files that could not be handled.
+//! grouped by reason (those blocked by consumers also by the consumer's kind), and the files
+//! that could not be handled.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::RewriteRun;
-use crate::model::ManualReason;
+use crate::model::{ConsumerEvidence, ConsumerKind, ManualReason, Site, Verdict};
+
+/// The consumer that keeps a site manual, as the summary names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockingConsumer {
+    pub kind: ConsumerKind,
+    /// `field `Account.id` at app/models.py:8`.
+    pub what: String,
+}
+
+impl BlockingConsumer {
+    /// The first blocking consumer of a site left manual because of it.
+    pub fn of(site: &Site, reason: ManualReason) -> Option<Self> {
+        if reason != ManualReason::Consumer {
+            return None;
+        }
+        let first = site.consumers().shown.into_iter().next()?;
+        (first.verdict == Verdict::Blocks).then(|| BlockingConsumer {
+            kind: first.kind,
+            what: format!(
+                "{}{} at {}:{}",
+                match first.evidence {
+                    ConsumerEvidence::Resolved => "",
+                    ConsumerEvidence::Possible => "possible consumer (by name only) ",
+                },
+                first.what,
+                first.path,
+                first.line
+            ),
+        })
+    }
+}
+
+/// Sites blocked by one kind of consumer: how many, and the first as an example.
+struct KindCount {
+    sites: usize,
+    example: String,
+}
 
 /// How many `other` sites are listed one by one.
 const MAX_LISTED: usize = 50;
@@ -64,9 +102,22 @@ pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix
 
     let mut groups: BTreeMap<ManualReason, usize> = BTreeMap::new();
     let mut others = Vec::new();
+    let mut kinds: BTreeMap<ConsumerKind, KindCount> = BTreeMap::new();
     for file in &run.files {
         for site in &file.rewrite.manual {
             *groups.entry(site.reason).or_default() += 1;
+            if let Some(consumer) = &site.consumer {
+                kinds
+                    .entry(consumer.kind)
+                    .or_insert_with(|| KindCount {
+                        sites: 0,
+                        example: format!(
+                            "{}:{} -> {}",
+                            file.display, site.position.line, consumer.what
+                        ),
+                    })
+                    .sites += 1;
+            }
             if site.reason == ManualReason::Other {
                 others.push(format!(
                     "{}:{}:{}: {}",
@@ -93,6 +144,11 @@ pub fn render(run: &RewriteRun, files_changed: usize, mode: Mode, unknown_prefix
                 reason.describe(),
                 if hint.is_empty() { "" } else { "  " }
             );
+            if *reason == ManualReason::Consumer {
+                for (kind, KindCount { sites, example }) in &kinds {
+                    let _ = writeln!(out, "    {:<15} {sites:>3}  e.g. {example}", kind.as_str());
+                }
+            }
         }
         for line in others.iter().take(MAX_LISTED) {
             let _ = writeln!(out, "    {line}");

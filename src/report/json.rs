@@ -1,10 +1,17 @@
-//! `--format json`, version 1: stable, sorted by path then offset.
+//! `--format json`, version 2: stable, sorted by path then offset. Version 2 added each site's
+//! `consumers`.
 
 use serde::Serialize;
 
 use super::{Report, Summary};
 use crate::model::BaselineStatus;
-use crate::model::{Area, Binding, IdType, Risk, Shape, SiteKind};
+use crate::model::{
+    Area, Binding, ConsumerEvidence, ConsumerKind, IdType, Risk, Shape, ShownConsumer, SiteKind,
+    Verdict,
+};
+
+/// The document's version: 2 added `consumers` to each site.
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -45,8 +52,44 @@ struct JsonSite<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     replacement: Option<&'a str>,
     reasons: Vec<String>,
+    /// Where the value goes: blocking consumers, then passed format checks (bounded).
+    consumers: Vec<JsonConsumer<'a>>,
+    /// Consumers beyond the ones listed (still in `reasons`).
+    #[serde(skip_serializing_if = "is_zero")]
+    consumers_not_shown: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineStatus>,
+}
+
+#[derive(Serialize)]
+struct JsonConsumer<'a> {
+    kind: ConsumerKind,
+    verdict: Verdict,
+    evidence: ConsumerEvidence,
+    detail: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    flow: Vec<&'a str>,
+}
+
+impl<'a> From<ShownConsumer<'a>> for JsonConsumer<'a> {
+    fn from(c: ShownConsumer<'a>) -> Self {
+        JsonConsumer {
+            kind: c.kind,
+            verdict: c.verdict,
+            evidence: c.evidence,
+            detail: c.what,
+            path: c.path,
+            line: c.line,
+            column: c.column,
+            flow: c.steps().collect(),
+        }
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -62,6 +105,7 @@ pub fn render(report: &Report<'_>) -> String {
         .map(|r| {
             let s = r.site;
             let c = &s.classification;
+            let consumers = s.consumers();
             JsonSite {
                 path: r.path,
                 line: s.start.line,
@@ -87,12 +131,18 @@ pub fn render(report: &Report<'_>) -> String {
                 fingerprint: &s.fingerprint,
                 replacement: s.edit.as_ref().map(|e| e.content.as_str()),
                 reasons: c.reasons.iter().map(ToString::to_string).collect(),
+                consumers: consumers
+                    .shown
+                    .into_iter()
+                    .map(JsonConsumer::from)
+                    .collect(),
+                consumers_not_shown: consumers.more,
                 baseline: r.baseline,
             }
         })
         .collect();
     let document = Document {
-        version: 1,
+        version: VERSION,
         sites,
         summary: report.summary(),
         errors: report

@@ -1,6 +1,9 @@
 //! `--format markdown`: a migration plan to paste into an issue — totals, tables per phase, per
 //! top-level directory and per id type with the risk mix, then every site file by file with its
-//! proposed replacement. Suppressed sites are counted, not listed.
+//! proposed replacement. Suppressed sites are counted, not listed. Sites blocked by consumers
+//! have their own section (`consumers`).
+
+mod consumers;
 
 use crate::util::words::plural;
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,6 +66,7 @@ pub fn render(report: &Report<'_>, config: &Config) -> String {
     let mut out = String::new();
     header(&mut out, report, config);
     tables(&mut out, &visible);
+    consumers::section(&mut out, &visible);
     file_by_file(&mut out, &visible);
     if !report.errors.is_empty() {
         let _ = writeln!(out, "\n## Files that could not be scanned\n");

@@ -9,7 +9,7 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
-use crate::model::{BaselineStatus, ReportedSite};
+use crate::model::{BaselineStatus, ConsumerEvidence, ReportedSite, ShownConsumer, Verdict};
 use crate::pipeline::FileError;
 
 /// Everything a report renders.
@@ -98,6 +98,22 @@ impl Report<'_> {
             .filter(|r| !r.site.is_suppressed() && r.baseline != Some(BaselineStatus::Baselined))
             .count()
     }
+}
+
+/// What a consumer is and where, for people: `consumer: field `A.id` (uuid-annotation) at
+/// app/models.py:8`.
+pub fn consumer_summary(c: &ShownConsumer<'_>) -> String {
+    let lead = match (c.verdict, c.evidence) {
+        (Verdict::Blocks, ConsumerEvidence::Resolved) => "consumer",
+        (Verdict::Blocks, ConsumerEvidence::Possible) => "possible consumer (by name only)",
+        (Verdict::Accepts, _) => "format check",
+    };
+    format!("{lead}: {}", consumer_place(c))
+}
+
+/// `field `A.id` (uuid-annotation) at app/models.py:8`.
+pub fn consumer_place(c: &ShownConsumer<'_>) -> String {
+    format!("{} ({}) at {}:{}", c.what, c.kind.as_str(), c.path, c.line)
 }
 
 /// `services/ws/types.py` -> `services/`; a file at the top -> `./`.

@@ -12,8 +12,9 @@
 
 use serde_json::{Value, json};
 
-use super::Report;
+use super::{Report, consumer_summary};
 use crate::config::Config;
+use crate::model::FLOW_SEPARATOR;
 use crate::model::{BaselineStatus, ReportedSite};
 use crate::model::{IdType, Shape, Site, SiteKind, Suppression};
 
@@ -217,6 +218,10 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
             "tags": [c.id_type.as_str(), c.risk.as_str(), format!("phase-{}", c.phase), c.area.as_str()],
         },
     });
+    let related = related_locations(site);
+    if !related.is_empty() {
+        value["relatedLocations"] = json!(related);
+    }
     if let Some(edit) = &site.edit {
         value["fixes"] = json!([{
             "description": {"text": format!(
@@ -255,6 +260,31 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
         value["suppressions"] = json!([suppression]);
     }
     value
+}
+
+/// Each consumer the site shows, as a related location whose message names it, its kind and
+/// the flow that reaches it.
+fn related_locations(site: &Site) -> Vec<Value> {
+    site.consumers()
+        .shown
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let flow: Vec<&str> = c.steps().collect();
+            json!({
+                "id": i + 1,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(c.path)},
+                    "region": {"startLine": c.line, "startColumn": c.column},
+                },
+                "message": {"text": sentence(&capitalised(&format!(
+                    "{}; flow: {}",
+                    consumer_summary(c),
+                    flow.join(FLOW_SEPARATOR)
+                )))},
+            })
+        })
+        .collect()
 }
 
 /// "uuid4() call: websocket id `connection_id`, f-string, medium risk, phase 2."
@@ -298,6 +328,14 @@ pub(super) fn action(site: &Site) -> String {
         Some(edit) => format!("Replace with {}.", edit.content),
         None => format!("Migrate by hand: {}.", site.manual_explanation()),
     }
+}
+
+/// `consumer: ...` -> `Consumer: ...`.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A message ending in a period, as SARIF viewers expect.

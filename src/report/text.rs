@@ -3,9 +3,9 @@
 use crate::util::words::plural;
 use std::fmt::Write;
 
-use super::Report;
-use crate::model::Risk;
+use super::{Report, consumer_place, consumer_summary};
 use crate::model::{BaselineStatus, ReportedSite};
+use crate::model::{Risk, ShownConsumer, Verdict};
 
 /// ANSI colour, on or off.
 #[derive(Debug, Clone, Copy)]
@@ -173,12 +173,46 @@ fn site_frame(out: &mut String, reported: &ReportedSite<'_>, explain: bool, p: P
             format_args!("fix: {}", edit.content)
         );
     }
-    if explain {
-        for reason in &c.reasons {
-            let _ = writeln!(out, "{} {} {}", gutter, p.dim("="), reason);
+    let consumers = site.consumers();
+    let listed: Vec<&ShownConsumer<'_>> = consumers
+        .shown
+        .iter()
+        .filter(|c| explain || c.verdict == Verdict::Blocks)
+        .collect();
+    for consumer in &listed {
+        let summary = consumer_summary(consumer);
+        let _ = writeln!(out, "{gutter} {} {summary}", p.dim("="));
+        if explain {
+            flow_lines(out, &gutter, consumer, p);
         }
     }
+    if explain {
+        // The consumers listed above are not repeated as reasons.
+        let listed_already = |reason| {
+            ShownConsumer::of(reason).is_some_and(|r| listed.iter().any(|c| c.is_same(&r)))
+        };
+        for reason in c.reasons.iter().filter(|r| !listed_already(r)) {
+            let _ = writeln!(out, "{} {} {}", gutter, p.dim("="), reason);
+        }
+    } else if consumers.more > 0 {
+        let _ = writeln!(
+            out,
+            "{gutter} {} and {} (--explain)",
+            p.dim("="),
+            plural(consumers.more, "more consumer")
+        );
+    }
     out.push('\n');
+}
+
+/// A consumer's flow under it, one step a line, ending at the consumer itself.
+fn flow_lines(out: &mut String, gutter: &str, c: &ShownConsumer<'_>, p: Palette) {
+    let mut lead = "  flow:";
+    for step in c.steps() {
+        let _ = writeln!(out, "{gutter} {} {lead} {step}", p.dim("="));
+        lead = "     ->";
+    }
+    let _ = writeln!(out, "{gutter} {} {lead} {}", p.dim("="), consumer_place(c));
 }
 
 fn summary(out: &mut String, report: &Report<'_>, p: Palette) {

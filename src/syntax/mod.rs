@@ -69,6 +69,14 @@ pub fn node_text<'s>(node: Node<'_>, src: &'s [u8]) -> &'s str {
     std::str::from_utf8(&src[node.byte_range()]).unwrap_or_default()
 }
 
+/// The 1-based character column where `node` starts (tree-sitter counts bytes), as sites'
+/// columns are counted.
+pub fn char_column(node: Node<'_>, src: &[u8]) -> usize {
+    let start = node.start_byte();
+    let line = &src[start - node.start_position().column..start];
+    String::from_utf8_lossy(line).chars().count() + 1
+}
+
 /// Whether `child` is `parent`'s field `field`.
 pub fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
     parent.field(field).map(|n| n.id()) == Some(child.id())
@@ -77,6 +85,17 @@ pub fn is_field(parent: Node<'_>, field: &str, child: Node<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_column_counts_characters_not_bytes() {
+        let src = "é = 1; ü = 2; x: UUID\n";
+        let tree = crate::syntax::parse::parse(src, None).unwrap();
+        let root = tree.root_node();
+        let last = root.named_child(root.named_child_count() - 1).unwrap();
+        assert_eq!(node_text(last, src.as_bytes()), "x: UUID");
+        assert_eq!(last.start_position().column, 16);
+        assert_eq!(char_column(last, src.as_bytes()), 15);
+    }
 
     #[test]
     fn tables_agree_with_tree_sitter() {
