@@ -205,11 +205,7 @@ impl<'a> Unit<'a> {
             match plan_edit(&classified, src, self.config) {
                 Ok(edit) => triage.planned.push(Planned {
                     site: index,
-                    edit: Edit {
-                        start: source.raw_offset(edit.start),
-                        end: source.raw_offset(edit.end),
-                        content: edit.content,
-                    },
+                    edit: edit.in_file(source),
                 }),
                 Err(reason) => self.leave(&mut triage.manual, index, reason.to_string()),
             }
