@@ -45,9 +45,10 @@ impl Unit<'_> {
         let removes_imports = import_edits.iter().any(|e| e.content.is_empty());
         let mut all = edits.clone();
         for edit in import_edits {
+            let edit = edit.in_file(source);
             all.push(ByteEdit {
-                start: source.raw_offset(edit.start),
-                end: source.raw_offset(edit.end),
+                start: edit.start,
+                end: edit.end,
                 bytes: encode(source, &edit.content)?,
                 site: None,
             });
