@@ -145,22 +145,27 @@ pub(super) fn operand_holder(node: Node<'_>, src: &[u8]) -> Option<String> {
     operand_name(object, src).filter(|o| !matches!(o.as_str(), "self" | "cls"))
 }
 
+/// The nodes above `node`, nearest first.
+fn ancestors<'a, 't>(p: &'a Parents<'t>, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + 'a {
+    std::iter::successors(p.up(node), move |n| p.up(*n))
+}
+
+/// The name of the function a `return` stands in (none in a lambda or a class body).
 pub(super) fn enclosing_function_name<'t>(
     p: &Parents<'t>,
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let mut current = p.up(node);
-    while let Some(n) = current {
-        match n.kind_str() {
-            "function_definition" => {
-                return n.field("name").map(|name| node_text(name, src).to_owned());
-            }
-            "lambda" | "class_definition" => return None,
-            _ => current = p.up(n),
-        }
-    }
-    None
+    ancestors(p, node)
+        .find(|n| {
+            matches!(
+                n.kind_str(),
+                "function_definition" | "lambda" | "class_definition"
+            )
+        })
+        .filter(|n| n.kind_str() == "function_definition")?
+        .field("name")
+        .map(|name| node_text(name, src).to_owned())
 }
 
 /// The nearest enclosing function's name when it is a factory (`create_user`, `make_session`):
@@ -172,30 +177,20 @@ pub(in crate::classify) fn enclosing_factory<'t>(
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let mut current = p.up(node);
-    while let Some(n) = current {
-        if n.kind_str() == "function_definition" {
-            let name = node_text(n.field("name")?, src);
-            let words = split_words(name);
-            return (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str()))
-                .then(|| name.to_owned());
-        }
-        current = p.up(n);
-    }
-    None
+    let function = ancestors(p, node).find(|n| n.kind_str() == "function_definition")?;
+    let name = node_text(function.field("name")?, src);
+    let words = split_words(name);
+    (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str())).then(|| name.to_owned())
 }
 
+/// The name of the nearest class around `node`.
 pub(super) fn enclosing_class_name<'t>(
     p: &Parents<'t>,
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let mut current = p.up(node);
-    while let Some(n) = current {
-        if n.kind_str() == "class_definition" {
-            return n.field("name").map(|name| node_text(name, src).to_owned());
-        }
-        current = p.up(n);
-    }
-    None
+    ancestors(p, node)
+        .find(|n| n.kind_str() == "class_definition")?
+        .field("name")
+        .map(|name| node_text(name, src).to_owned())
 }
