@@ -5,11 +5,12 @@
 //!    previous commit (trees compared by id, so unchanged subtrees cost nothing), and the
 //!    configuration committed at it;
 //! 2. `blobs`: every distinct blob judged once, in parallel, with `scan`'s own analysis, and
-//!    kept in a persistent per-blob cache;
+//!    kept in a persistent per-blob cache (`cache`);
 //! 3. `points`: the changes replayed into counts per commit;
 //! 4. `render` and `chart`: a table, JSON, CSV, an SVG burn-down chart, or an HTML page.
 
 pub mod blobs;
+pub mod cache;
 pub mod chart;
 pub mod points;
 pub mod render;
@@ -19,7 +20,8 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use blobs::{BlobCache, BlobStats, Memo, PathClass, Requests};
+use blobs::{BlobStats, Memo, PathClass, Requests};
+use cache::BlobCache;
 use points::{Point, Problem, Step};
 use walk::{ConfigBook, Snapshot, TreeReader, is_scanned};
 

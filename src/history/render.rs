@@ -145,16 +145,7 @@ pub fn text(progress: &Progress) -> String {
         .collect();
     let mut out = String::new();
     let _ = writeln!(out, "{}", headline(progress));
-    let _ = writeln!(
-        out,
-        "{} commits{}, {note}\n",
-        thousands(progress.points.len()),
-        if progress.first_parent {
-            " (first parents)"
-        } else {
-            ""
-        }
-    );
+    let _ = writeln!(out, "{}, {note}\n", commits_walked(progress));
     for row in &table {
         let cells: Vec<String> = row
             .iter()
@@ -374,13 +365,8 @@ pub fn html(progress: &Progress) -> anyhow::Result<String> {
     out.push_str(&svg);
     let _ = writeln!(
         out,
-        "\n<h2>By commit</h2>\n<p>{} commits{}, {}.</p>\n<table>\n<thead><tr>",
-        thousands(progress.points.len()),
-        if progress.first_parent {
-            " (first parents)"
-        } else {
-            ""
-        },
+        "\n<h2>By commit</h2>\n<p>{}, {}.</p>\n<table>\n<thead><tr>",
+        commits_walked(progress),
         escape(&note)
     );
     for h in ["date", "commit", "sites", "fixable", "files", "done"] {
@@ -426,4 +412,14 @@ pub fn html(progress: &Progress) -> anyhow::Result<String> {
     }
     out.push_str("</body>\n</html>\n");
     Ok(out)
+}
+
+/// How many commits were counted: `12 commits (first parents)`.
+fn commits_walked(progress: &Progress) -> String {
+    let parents = if progress.first_parent {
+        " (first parents)"
+    } else {
+        ""
+    };
+    format!("{} commits{parents}", thousands(progress.points.len()))
 }
