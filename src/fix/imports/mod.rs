@@ -142,6 +142,15 @@ mod tests {
         out
     }
 
+    /// Removing the uuid bindings a rewrite no longer needs turns `src` into `expected`.
+    fn removes_uuid(src: &str, expected: &str) {
+        assert_eq!(run(src, &["uuid"], false), expected);
+    }
+
+    fn keeps_uuid(src: &str) {
+        removes_uuid(src, src);
+    }
+
     const IMPORT: &str = crate::config::DEFAULT_GENERATOR_IMPORT;
 
     #[test]
@@ -168,14 +177,13 @@ mod tests {
             out,
             "import os\nfrom uuid import UUID, NAMESPACE_DNS\nx = UUID(int=1)\n"
         );
-        let kept = run("import uuid\nx = uuid.uuid1()\n", &["uuid"], false);
-        assert_eq!(kept, "import uuid\nx = uuid.uuid1()\n");
+        keeps_uuid("import uuid\nx = uuid.uuid1()\n");
     }
 
     #[test]
     fn never_empties_a_block_or_an_import() {
         let src = "try:\n    import uuid\nexcept ImportError:\n    pass\n";
-        assert_eq!(run(src, &["uuid"], false), src);
+        keeps_uuid(src);
         let out = run(
             "from uuid import (\n    uuid4,\n)\nx = 1\n",
             &["uuid4"],
@@ -214,40 +222,40 @@ mod tests {
     fn each_import_is_judged_by_the_reads_it_binds() {
         // A function's own import goes although another function's import is still read.
         let src = "def f():\n    import uuid\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
-        assert_eq!(
-            run(src, &["uuid"], false),
-            "def f():\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        removes_uuid(
+            src,
+            "def f():\n    return G()\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n",
         );
         // A module import goes when every read sees a function's own import.
         let src = "import uuid\n\n\ndef g():\n    import uuid\n    return uuid.uuid1()\n";
-        assert_eq!(
-            run(src, &["uuid"], false),
-            "\ndef g():\n    import uuid\n    return uuid.uuid1()\n"
+        removes_uuid(
+            src,
+            "\ndef g():\n    import uuid\n    return uuid.uuid1()\n",
         );
         // A nested function reads the import of the function around it.
         let kept = "def f():\n    import uuid\n\n    def g():\n        return uuid.uuid1()\n\n    return g\n";
-        assert_eq!(run(kept, &["uuid"], false), kept);
+        keeps_uuid(kept);
     }
 
     #[test]
     fn class_bodies_are_scopes_that_methods_do_not_see() {
         // The method reads the module's import, not the class's.
         let src = "import uuid\n\n\nclass C:\n    import uuid\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n";
-        assert_eq!(
-            run(src, &["uuid"], false),
-            "import uuid\n\n\nclass C:\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n"
+        removes_uuid(
+            src,
+            "import uuid\n\n\nclass C:\n    x = 1\n\n    def m(self):\n        return uuid.uuid1()\n",
         );
         // A default value is read in the class body.
         let kept = "class C:\n    import uuid\n    x = 1\n\n    def m(self, ns=uuid.NAMESPACE_DNS):\n        return ns\n";
-        assert_eq!(run(kept, &["uuid"], false), kept);
+        keeps_uuid(kept);
     }
 
     #[test]
     fn global_declarations_and_syntax_errors_keep_every_import() {
         let kept = "import uuid\n\n\ndef f():\n    global uuid\n    import uuid\n    return G()\n\n\ndef g():\n    return uuid.uuid1()\n";
-        assert_eq!(run(kept, &["uuid"], false), kept);
+        keeps_uuid(kept);
         let broken = "import uuid\n\n\ndef f(:\n    return G()\n";
-        assert_eq!(run(broken, &["uuid"], false), broken);
+        keeps_uuid(broken);
     }
 
     #[test]
