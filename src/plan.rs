@@ -10,6 +10,7 @@ use tree_sitter::Node;
 use crate::classify::{Classified, clean_prefix};
 use crate::config::{CallTemplate, Config};
 use crate::model::{Edit, Reason, Shape};
+use crate::syntax::parse::SourceFile;
 use crate::syntax::{Parents, node_text};
 
 mod calls;
@@ -18,8 +19,29 @@ mod scope;
 /// The generator keeps 8 random hex characters at its end.
 pub const RANDOM_HEX_LEN: usize = 8;
 
-/// Plans the edit (offsets in the decoded text) that rewrites one site with its classified prefix.
-pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Edit, Reason> {
+/// A replacement of `start..end`, byte offsets in the decoded text (`SourceFile::text`), which
+/// differ from offsets in the file's bytes when it has a byte-order mark or another encoding
+/// than UTF-8: `in_file` converts to a `model::Edit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub start: usize,
+    pub end: usize,
+    pub content: String,
+}
+
+impl TextEdit {
+    /// The same replacement in offsets of the bytes `source` was decoded from.
+    pub fn in_file(self, source: &SourceFile) -> Edit {
+        Edit {
+            start: source.raw_offset(self.start),
+            end: source.raw_offset(self.end),
+            content: self.content,
+        }
+    }
+}
+
+/// Plans the edit that rewrites one site with its classified prefix.
+pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<TextEdit, Reason> {
     plan_fix(site, src, config).map(|planned| planned.edit)
 }
 
@@ -27,7 +49,7 @@ pub fn plan_edit(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<E
 /// uses it (with the names it found) or keeps the base call (and why).
 #[derive(Debug)]
 pub struct Planned {
-    pub edit: Edit,
+    pub edit: TextEdit,
     pub typed_call: Option<Reason>,
 }
 
@@ -122,7 +144,7 @@ fn plan(site: &Classified<'_>, src: &[u8], config: &Config) -> Result<Planned, R
             return Err(refuse("a comment inside the expression would be lost"));
         }
         Ok(Planned {
-            edit: Edit {
+            edit: TextEdit {
                 start: node.start_byte(),
                 end: node.end_byte(),
                 content,

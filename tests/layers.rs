@@ -52,7 +52,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The top-level module a file belongs to: `src/classify/naming.rs` -> `classify`.
+/// The top-level module a file belongs to: `src/classify/naming/climb.rs` -> `classify`.
 fn module_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).expect("under src/");
     let first = rel.components().next().expect("a file name");

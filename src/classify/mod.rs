@@ -47,29 +47,15 @@ pub fn classify<'t>(
         .or(value.fstring.as_ref().map(|f| f.string))
         .unwrap_or(value.node);
     climb(p, outer, src, &mut evidence, &mut ctx);
-    if let Some(f) = &value.fstring
-        && !f
-            .literal_before
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .is_empty()
-    {
-        evidence.push(Evidence {
-            name: f.literal_before.clone(),
-            source: NameSource::FstringPrefix,
-        });
+    if let Some(f) = &value.fstring {
+        evidence.extend(Evidence::fstring_prefix(&f.literal_before));
     }
     if let Some(Concat { prefix, .. }) = &value.concat {
-        evidence.push(Evidence {
-            name: prefix.clone(),
-            source: NameSource::ConcatPrefix,
-        });
+        evidence.push(Evidence::new(prefix.clone(), NameSource::ConcatPrefix));
     }
     // The enclosing factory's name, when nothing nearer says what the id is (`create_user`).
     if let Some(function) = enclosing_factory(p, outer, src) {
-        evidence.push(Evidence {
-            name: function,
-            source: NameSource::EnclosingScope,
-        });
+        evidence.push(Evidence::new(function, NameSource::EnclosingScope));
     }
     evidence.sort_by_key(|e| priority(e.source));
 

@@ -2,6 +2,7 @@
 //! total or stacked areas per group with `--by`, the fixable sites as a line, the reference as a
 //! dashed line, dates and counts on the axes, a legend and the percentage done in the title.
 
+use plotters::coord::types::RangedCoordi64;
 use plotters::prelude::*;
 
 use super::Progress;
@@ -55,45 +56,89 @@ pub fn title(progress: &Progress) -> String {
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordi64, RangedCoordi64>>;
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
-fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::Error>> {
+fn draw(root: &Area<'_>, progress: &Progress) -> DrawResult {
     root.fill(&WHITE)?;
-    let points = &progress.points;
-    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+    let Some(frame) = Frame::of(progress) else {
         return Ok(());
     };
-    let (mut x0, mut x1) = (first.time.seconds, last.time.seconds);
-    for p in points {
-        x0 = x0.min(p.time.seconds);
-        x1 = x1.max(p.time.seconds);
-    }
-    if x1 - x0 < 3_600 {
-        x0 -= 1_800;
-        x1 += 1_800;
-    }
-    // Room after the last commit, so its step shows.
-    let end = x1 + ((x1 - x0) / 30).max(600);
-    let with_hours = end - x0 < 2 * 86_400;
-    let highest = points
-        .iter()
-        .map(|p| p.sites)
-        .chain(progress.reference.as_ref().map(|r| r.sites))
-        .max()
-        .unwrap_or(0);
-    let y1 = ((highest as f64 * 1.3).ceil() as i64).max(5);
-
     let mut chart = ChartBuilder::on(root)
         .caption(title(progress), ("sans-serif", 22))
         .margin(18)
         .x_label_area_size(48)
         .y_label_area_size(64)
-        .build_cartesian_2d(x0..end, 0i64..y1)?;
+        .build_cartesian_2d(frame.x0..frame.end, 0i64..frame.y1)?;
+    draw_mesh(&mut chart, &frame)?;
+    let groups = progress.groups();
+    if progress.by.is_some() && !groups.is_empty() {
+        draw_groups(&mut chart, &progress.points, &groups, frame.end)?;
+    } else {
+        draw_sites(&mut chart, &progress.points, frame.end)?;
+    }
+    draw_fixable(&mut chart, &progress.points, frame.end)?;
+    if let Some(reference) = &progress.reference {
+        draw_reference(&mut chart, progress, reference, &frame)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()?;
+    Ok(())
+}
+
+/// The ranges the chart shows: times from `x0` to `end`, counts from 0 to `y1`.
+struct Frame {
+    x0: i64,
+    end: i64,
+    y1: i64,
+    /// The dates on the axis show the hour too (the whole range is under two days).
+    with_hours: bool,
+}
+
+impl Frame {
+    /// `None` without a point.
+    fn of(progress: &Progress) -> Option<Frame> {
+        let points = &progress.points;
+        let (first, last) = (points.first()?, points.last()?);
+        let (mut x0, mut x1) = (first.time.seconds, last.time.seconds);
+        for p in points {
+            x0 = x0.min(p.time.seconds);
+            x1 = x1.max(p.time.seconds);
+        }
+        if x1 - x0 < 3_600 {
+            x0 -= 1_800;
+            x1 += 1_800;
+        }
+        // Room after the last commit, so its step shows.
+        let end = x1 + ((x1 - x0) / 30).max(600);
+        let highest = points
+            .iter()
+            .map(|p| p.sites)
+            .chain(progress.reference.as_ref().map(|r| r.sites))
+            .max()
+            .unwrap_or(0);
+        Some(Frame {
+            x0,
+            end,
+            y1: ((highest as f64 * 1.3).ceil() as i64).max(5),
+            with_hours: end - x0 < 2 * 86_400,
+        })
+    }
+}
+
+/// The axes, their labels and the grid.
+fn draw_mesh(chart: &mut Chart<'_, '_>, frame: &Frame) -> DrawResult {
     let format_x = |x: &i64| {
         let time = gix::date::Time {
             seconds: *x,
             offset: 0,
         };
-        if with_hours {
+        if frame.with_hours {
             time.format_or_unix(gix::date::time::CustomFormat::new("%Y-%m-%d %H:%M"))
         } else {
             time.format_or_unix(gix::date::time::format::SHORT)
@@ -113,51 +158,61 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
         .light_line_style(RGBColor(235, 235, 235))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
+    Ok(())
+}
 
-    let groups = progress.groups();
-    if progress.by.is_some() && !groups.is_empty() {
-        // Stacked areas: the top of group g is the sum of groups 0..=g. Drawn from the top
-        // down, so each smaller stack covers the one above it.
-        let stacked: Vec<Vec<i64>> = points
-            .iter()
-            .map(|p| {
-                let mut sum = 0;
-                groups
-                    .iter()
-                    .map(|g| {
-                        sum += p.by.get(g).copied().unwrap_or(0) as i64;
-                        sum
-                    })
-                    .collect()
-            })
-            .collect();
-        for (g, name) in groups.iter().enumerate().rev() {
-            let color = Palette99::pick(g).to_rgba();
-            let series = steps(points, end, |i| stacked[i][g]);
-            chart
-                .draw_series(
-                    AreaSeries::new(series, 0, color.mix(0.55)).border_style(color.stroke_width(1)),
-                )?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled())
-                });
-        }
-    } else {
+/// Stacked areas: the top of group g is the sum of groups 0..=g. Drawn from the top down, so
+/// each smaller stack covers the one above it.
+fn draw_groups(
+    chart: &mut Chart<'_, '_>,
+    points: &[Point],
+    groups: &[String],
+    end: i64,
+) -> DrawResult {
+    let stacked: Vec<Vec<i64>> = points
+        .iter()
+        .map(|p| {
+            let mut sum = 0;
+            groups
+                .iter()
+                .map(|g| {
+                    sum += p.by.get(g).copied().unwrap_or(0) as i64;
+                    sum
+                })
+                .collect()
+        })
+        .collect();
+    for (g, name) in groups.iter().enumerate().rev() {
+        let color = Palette99::pick(g).to_rgba();
+        let series = steps(points, end, |i| stacked[i][g]);
         chart
             .draw_series(
-                AreaSeries::new(
-                    steps(points, end, |i| points[i].sites as i64),
-                    0,
-                    SITES.mix(0.25),
-                )
-                .border_style(SITES.stroke_width(2)),
+                AreaSeries::new(series, 0, color.mix(0.55)).border_style(color.stroke_width(1)),
             )?
-            .label("sites left")
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 16, y + 6)], SITES.mix(0.5).filled())
-            });
+            .label(name.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled()));
     }
+    Ok(())
+}
+
+/// One area for all the sites.
+fn draw_sites(chart: &mut Chart<'_, '_>, points: &[Point], end: i64) -> DrawResult {
+    chart
+        .draw_series(
+            AreaSeries::new(
+                steps(points, end, |i| points[i].sites as i64),
+                0,
+                SITES.mix(0.25),
+            )
+            .border_style(SITES.stroke_width(2)),
+        )?
+        .label("sites left")
+        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], SITES.mix(0.5).filled()));
+    Ok(())
+}
+
+/// The fixable sites, as a line.
+fn draw_fixable(chart: &mut Chart<'_, '_>, points: &[Point], end: i64) -> DrawResult {
     chart
         .draw_series(LineSeries::new(
             steps(points, end, |i| points[i].fixable as i64),
@@ -165,35 +220,34 @@ fn draw(root: &Area<'_>, progress: &Progress) -> Result<(), Box<dyn std::error::
         ))?
         .label("fixable (rewrite can do them)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], FIXABLE.stroke_width(2)));
-    if let Some(reference) = &progress.reference {
-        let label = if progress.reference_named {
-            format!("--from {}", super::short(&reference.commit))
-        } else {
-            "highest point".to_owned()
-        };
-        let level = reference.sites as i64;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x0, level), (end, level)],
-                6,
-                4,
-                REFERENCE.stroke_width(1),
-            ))?
-            .label(format!(
-                "reference: {label} ({})",
-                thousands(reference.sites)
-            ))
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], REFERENCE.stroke_width(1))
-            });
-    }
+    Ok(())
+}
+
+/// The reference, as a dashed line across the chart.
+fn draw_reference(
+    chart: &mut Chart<'_, '_>,
+    progress: &Progress,
+    reference: &Point,
+    frame: &Frame,
+) -> DrawResult {
+    let label = if progress.reference_named {
+        format!("--from {}", super::short(&reference.commit))
+    } else {
+        "highest point".to_owned()
+    };
+    let level = reference.sites as i64;
     chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()?;
+        .draw_series(DashedLineSeries::new(
+            [(frame.x0, level), (frame.end, level)],
+            6,
+            4,
+            REFERENCE.stroke_width(1),
+        ))?
+        .label(format!(
+            "reference: {label} ({})",
+            thousands(reference.sites)
+        ))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], REFERENCE.stroke_width(1)));
     Ok(())
 }
 

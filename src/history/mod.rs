@@ -5,11 +5,12 @@
 //!    previous commit (trees compared by id, so unchanged subtrees cost nothing), and the
 //!    configuration committed at it;
 //! 2. `blobs`: every distinct blob judged once, in parallel, with `scan`'s own analysis, and
-//!    kept in a persistent per-blob cache;
+//!    kept in a persistent per-blob cache (`cache`);
 //! 3. `points`: the changes replayed into counts per commit;
 //! 4. `render` and `chart`: a table, JSON, CSV, an SVG burn-down chart, or an HTML page.
 
 pub mod blobs;
+pub mod cache;
 pub mod chart;
 pub mod points;
 pub mod render;
@@ -19,7 +20,8 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use blobs::{BlobCache, BlobStats, Memo, PathClass, Requests};
+use blobs::{BlobStats, Memo, PathClass, Requests};
+use cache::BlobCache;
 use points::{Point, Problem, Step};
 use walk::{ConfigBook, Snapshot, TreeReader, is_scanned};
 
@@ -114,45 +116,127 @@ impl Progress {
 
 /// Walks the commits asked for and counts the sites at each.
 pub fn compute(args: &Request) -> anyhow::Result<Outcome> {
-    let repo_dir = args.repo.clone().unwrap_or_else(|| PathBuf::from("."));
-    let mut repo = gix::discover(&repo_dir)
-        .map_err(|e| anyhow::anyhow!("{}: not a git repository: {e}", repo_dir.display()))?;
-    repo.object_cache_size_if_unset(16 * 1024 * 1024);
-    blobs::use_pack_cache(&mut repo);
-    let tip = resolve(&repo, &args.revision)?;
-    let since = args
-        .since
-        .as_deref()
-        .map(|d| parse_date(d, false).map_err(|e| anyhow::anyhow!("--since: {e}")))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|d| parse_date(d, true).map_err(|e| anyhow::anyhow!("--until: {e}")))
-        .transpose()?;
-    let (commits, stopped) = walk::commits(&repo, tip, args.first_parent)?;
-    let selected: Vec<walk::CommitInfo> = commits
-        .into_iter()
-        .filter(|c| since.is_none_or(|s| c.time.seconds >= s))
-        .filter(|c| until.is_none_or(|u| c.time.seconds <= u))
-        .collect();
-    if selected.is_empty() {
-        anyhow::bail!("no commits of {} in the range asked for", args.revision);
-    }
-    let from = args
-        .from
-        .as_deref()
-        .map(|spec| resolve(&repo, spec))
-        .transpose()?;
-    let extra = match from {
-        Some(id) if !selected.iter().any(|c| c.id == id) => {
-            Some(walk::commit_info(&repo, id).map_err(|e| anyhow::anyhow!("--from: {e}"))?)
-        }
-        _ => None,
-    };
+    let repo = open(args.repo.as_deref())?;
+    let range = Range::select(&repo, args)?;
 
     // 1. The walk: what changed at each commit, and what must be judged.
-    let mut reader = TreeReader::new(&repo);
+    let walked = walk_steps(&repo, range.extra, range.selected);
+
+    // 2. Every distinct blob judged once, from the cache when it knows.
+    let mut warnings = Vec::new();
+    let mut cache = (!args.no_cache).then(|| {
+        let dir = args
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| repo.common_dir().join("uuid-migrate"));
+        BlobCache::open(&dir)
+    });
+    let (memo, stats) = Memo::resolve(&repo, &walked.book.entries, walked.requests, cache.as_mut());
+    if let Some(cache) = cache
+        && let Err(message) = cache.save()
+    {
+        warnings.push(message);
+    }
+
+    // 3. The counts per commit.
+    let replayed = points::replay(&walked.steps, &walked.book, &memo, args.by);
+    let (reference, reference_named) = reference(range.from, &replayed);
+    let progress = Progress {
+        revision: args.revision.clone(),
+        first_parent: args.first_parent,
+        by: args.by,
+        points: replayed.points,
+        reference,
+        reference_named,
+        problems: replayed.problems,
+        stats,
+    };
+    let warnings = range
+        .stopped
+        .into_iter()
+        .chain(progress.problems.iter().map(|problem| {
+            format!(
+                "{}: {} (first at commit {})",
+                problem.path,
+                problem.message,
+                short(&problem.commit)
+            )
+        }))
+        .chain(warnings)
+        .collect();
+    Ok(Outcome { progress, warnings })
+}
+
+/// The repository at `dir` (or found from the current directory), with its object caches.
+fn open(dir: Option<&Path>) -> anyhow::Result<gix::Repository> {
+    let dir = dir.unwrap_or(Path::new("."));
+    let mut repo = gix::discover(dir)
+        .map_err(|e| anyhow::anyhow!("{}: not a git repository: {e}", dir.display()))?;
+    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    blobs::use_pack_cache(&mut repo);
+    Ok(repo)
+}
+
+/// The commits asked for.
+struct Range {
+    /// The commits in the dates asked for, oldest first.
+    selected: Vec<walk::CommitInfo>,
+    /// The `--from` commit, when it is not among them (walked first, not a point).
+    extra: Option<walk::CommitInfo>,
+    from: Option<ObjectId>,
+    /// Why the walk stopped early, if it did.
+    stopped: Option<String>,
+}
+
+impl Range {
+    fn select(repo: &gix::Repository, args: &Request) -> anyhow::Result<Range> {
+        let tip = resolve(repo, &args.revision)?;
+        let since = date_option(args.since.as_deref(), false, "--since")?;
+        let until = date_option(args.until.as_deref(), true, "--until")?;
+        let (commits, stopped) = walk::commits(repo, tip, args.first_parent)?;
+        let selected: Vec<walk::CommitInfo> = commits
+            .into_iter()
+            .filter(|c| since.is_none_or(|s| c.time.seconds >= s))
+            .filter(|c| until.is_none_or(|u| c.time.seconds <= u))
+            .collect();
+        if selected.is_empty() {
+            anyhow::bail!("no commits of {} in the range asked for", args.revision);
+        }
+        let from = args
+            .from
+            .as_deref()
+            .map(|spec| resolve(repo, spec))
+            .transpose()?;
+        let extra = match from {
+            Some(id) if !selected.iter().any(|c| c.id == id) => {
+                Some(walk::commit_info(repo, id).map_err(|e| anyhow::anyhow!("--from: {e}"))?)
+            }
+            _ => None,
+        };
+        Ok(Range {
+            selected,
+            extra,
+            from,
+            stopped,
+        })
+    }
+}
+
+/// The steps of the walk, the configurations met, and the blobs to judge.
+struct Walked {
+    steps: Vec<Step>,
+    book: ConfigBook,
+    requests: Requests,
+}
+
+/// Walks `extra` then `selected`: each commit's changes and configuration, and the blobs a
+/// count needs (every scanned file when the configuration changes, else the changed ones).
+fn walk_steps(
+    repo: &gix::Repository,
+    extra: Option<walk::CommitInfo>,
+    selected: Vec<walk::CommitInfo>,
+) -> Walked {
+    let mut reader = TreeReader::new(repo);
     let mut snapshot = Snapshot::default();
     let mut book = ConfigBook::default();
     let mut requests = Requests::default();
@@ -203,28 +287,18 @@ pub fn compute(args: &Request) -> anyhow::Result<Outcome> {
             is_point,
         });
     }
-    drop(reader);
-
-    // 2. Every distinct blob judged once, from the cache when it knows.
-    let mut warnings = Vec::new();
-    let mut cache = (!args.no_cache).then(|| {
-        let dir = args
-            .cache_dir
-            .clone()
-            .unwrap_or_else(|| repo.common_dir().join("uuid-migrate"));
-        BlobCache::open(&dir)
-    });
-    let (memo, stats) = Memo::resolve(&repo, &book.entries, requests, cache.as_mut());
-    if let Some(cache) = cache
-        && let Err(message) = cache.save()
-    {
-        warnings.push(message);
+    Walked {
+        steps,
+        book,
+        requests,
     }
+}
 
-    // 3. The counts per commit.
-    let replayed = points::replay(&steps, &book, &memo, args.by);
-    let (reference, reference_named) = match (from, replayed.extra) {
-        (Some(_), Some(extra)) => (Some(extra), true),
+/// The point the percentage done is measured against, and whether `--from` named it: the
+/// `--from` commit, else the highest point (the latest of equals).
+fn reference(from: Option<ObjectId>, replayed: &points::Replayed) -> (Option<Point>, bool) {
+    match (from, &replayed.extra) {
+        (Some(_), Some(extra)) => (Some(extra.clone()), true),
         (Some(id), None) => (
             replayed.points.iter().find(|p| p.commit == id).cloned(),
             true,
@@ -237,35 +311,7 @@ pub fn compute(args: &Request) -> anyhow::Result<Outcome> {
                 .cloned(),
             false,
         ),
-    };
-    let progress = Progress {
-        revision: args.revision.clone(),
-        first_parent: args.first_parent,
-        by: args.by,
-        points: replayed.points,
-        reference,
-        reference_named,
-        problems: replayed.problems,
-        stats,
-    };
-
-    let mut warnings_out = Vec::new();
-    if let Some(message) = stopped {
-        warnings_out.push(message);
     }
-    for problem in &progress.problems {
-        warnings_out.push(format!(
-            "{}: {} (first at commit {})",
-            problem.path,
-            problem.message,
-            short(&problem.commit)
-        ));
-    }
-    warnings_out.extend(warnings);
-    Ok(Outcome {
-        progress,
-        warnings: warnings_out,
-    })
 }
 
 /// A revision as git names it (`HEAD`, a branch, `main~3`, a hash), peeled to a commit.
@@ -285,6 +331,12 @@ fn resolve(repo: &gix::Repository, spec: &str) -> anyhow::Result<ObjectId> {
 /// Seven hex digits, as git abbreviates.
 pub fn short(id: &ObjectId) -> String {
     id.to_hex_with_len(7).to_string()
+}
+
+/// `--since` or `--until` (named `flag` in an error), read by `parse_date`.
+fn date_option(text: Option<&str>, end_of_day: bool, flag: &str) -> anyhow::Result<Option<i64>> {
+    text.map(|d| parse_date(d, end_of_day).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
+        .transpose()
 }
 
 /// Seconds since the epoch for `--since` / `--until`: a calendar date (`2025-01-31`, the whole

@@ -1,11 +1,16 @@
-//! The progress as a table, JSON, CSV, or an HTML page with the chart and the table.
+//! The progress as a table, JSON, CSV, or an HTML page with the chart and the table (`json`,
+//! `html`; the table, CSV and the helpers they share here).
 
-use serde::Serialize;
-use std::collections::BTreeMap;
+mod html;
+mod json;
+
+pub use html::html;
+pub use json::json;
+
 use std::fmt::Write;
 
 use super::points::Point;
-use super::{Progress, chart, short};
+use super::{Progress, short};
 
 /// The committer date: RFC 3339 with its offset, or the day only.
 pub fn date(point: &Point, full: bool) -> String {
@@ -145,16 +150,7 @@ pub fn text(progress: &Progress) -> String {
         .collect();
     let mut out = String::new();
     let _ = writeln!(out, "{}", headline(progress));
-    let _ = writeln!(
-        out,
-        "{} commits{}, {note}\n",
-        thousands(progress.points.len()),
-        if progress.first_parent {
-            " (first parents)"
-        } else {
-            ""
-        }
-    );
+    let _ = writeln!(out, "{}, {note}\n", commits_walked(progress));
     for row in &table {
         let cells: Vec<String> = row
             .iter()
@@ -176,115 +172,6 @@ pub fn text(progress: &Progress) -> String {
             "\n{missing} objects missing at the last commit (shallow or partial clone): their sites are not counted"
         );
     }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    revision: &'a str,
-    first_parent: bool,
-    by: Option<String>,
-    /// The percentage done at the last point.
-    done_percent: Option<f64>,
-    reference: Option<JsonReference>,
-    points: Vec<JsonPoint>,
-    problems: Vec<JsonProblem<'a>>,
-    stats: super::BlobStats,
-}
-
-#[derive(Serialize)]
-struct JsonReference {
-    commit: String,
-    date: String,
-    sites: usize,
-    /// `from` when named with `--from`, `highest` otherwise.
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct JsonPoint {
-    commit: String,
-    date: String,
-    sites: usize,
-    fixable: usize,
-    files: usize,
-    python_files: usize,
-    suppressed: usize,
-    problems: usize,
-    missing: usize,
-    done_percent: Option<f64>,
-    by: BTreeMap<String, usize>,
-}
-
-#[derive(Serialize)]
-struct JsonProblem<'a> {
-    commit: String,
-    path: &'a str,
-    message: &'a str,
-}
-
-fn rounded(p: Option<f64>) -> Option<f64> {
-    p.map(|p| (p * 10.0).round() / 10.0)
-}
-
-/// `{"version": 1, "points": [...], ...}`.
-pub fn json(progress: &Progress) -> String {
-    let groups = progress.groups();
-    let report = JsonReport {
-        version: 1,
-        revision: &progress.revision,
-        first_parent: progress.first_parent,
-        by: group_by_name(progress),
-        done_percent: rounded(
-            progress
-                .points
-                .last()
-                .and_then(|p| progress.done_percent(p)),
-        ),
-        reference: progress.reference.as_ref().map(|r| JsonReference {
-            commit: r.commit.to_string(),
-            date: date(r, true),
-            sites: r.sites,
-            kind: if progress.reference_named {
-                "from"
-            } else {
-                "highest"
-            },
-        }),
-        points: progress
-            .points
-            .iter()
-            .map(|p| JsonPoint {
-                commit: p.commit.to_string(),
-                date: date(p, true),
-                sites: p.sites,
-                fixable: p.fixable,
-                files: p.files,
-                python_files: p.python_files,
-                suppressed: p.suppressed,
-                problems: p.problems,
-                missing: p.missing,
-                done_percent: rounded(progress.done_percent(p)),
-                by: groups
-                    .iter()
-                    .map(|g| (g.clone(), p.by.get(g).copied().unwrap_or(0)))
-                    .collect(),
-            })
-            .collect(),
-        problems: progress
-            .problems
-            .iter()
-            .map(|p| JsonProblem {
-                commit: p.commit.to_string(),
-                path: &p.path,
-                message: &p.message,
-            })
-            .collect(),
-        stats: progress.stats,
-    };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
-    out.push('\n');
     out
 }
 
@@ -340,90 +227,16 @@ pub fn csv(progress: &Progress) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn rounded(p: Option<f64>) -> Option<f64> {
+    p.map(|p| (p * 10.0).round() / 10.0)
 }
 
-/// One self-contained page: the headline, the chart inline, the table, the problems.
-pub fn html(progress: &Progress) -> anyhow::Result<String> {
-    let svg = chart::svg(progress, chart::Size::STANDALONE)?;
-    let svg = svg
-        .find("<svg")
-        .map_or(svg.as_str(), |at| &svg[at..])
-        .to_owned();
-    let groups = progress.groups();
-    let (rows, note) = table_rows(&progress.points, 200);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>",
-        escape(&chart::title(progress))
-    );
-    out.push_str(
-        "<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}\n\
-         table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n\
-         th,td{padding:2px 10px;border-bottom:1px solid #ddd;text-align:right}\n\
-         th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}\n\
-         code{font-size:90%}\nsvg{max-width:100%;height:auto}\n</style>\n</head>\n<body>\n",
-    );
-    let _ = writeln!(out, "<h1>uuid4 migration progress</h1>");
-    let _ = writeln!(out, "<p>{}</p>", escape(&headline(progress)));
-    out.push_str(&svg);
-    let _ = writeln!(
-        out,
-        "\n<h2>By commit</h2>\n<p>{} commits{}, {}.</p>\n<table>\n<thead><tr>",
-        thousands(progress.points.len()),
-        if progress.first_parent {
-            " (first parents)"
-        } else {
-            ""
-        },
-        escape(&note)
-    );
-    for h in ["date", "commit", "sites", "fixable", "files", "done"] {
-        let _ = write!(out, "<th>{h}</th>");
-    }
-    for g in &groups {
-        let _ = write!(out, "<th>{}</th>", escape(g));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for p in rows.iter().rev() {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-            date(p, false),
-            short(&p.commit),
-            thousands(p.sites),
-            thousands(p.fixable),
-            thousands(p.files),
-            percent(progress, p)
-        );
-        for g in &groups {
-            let _ = write!(
-                out,
-                "<td>{}</td>",
-                thousands(p.by.get(g).copied().unwrap_or(0))
-            );
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
-    if !progress.problems.is_empty() {
-        out.push_str("<h2>Problems</h2>\n<ul>\n");
-        for problem in &progress.problems {
-            let _ = writeln!(
-                out,
-                "<li><code>{}</code>: {} (first at <code>{}</code>)</li>",
-                escape(&problem.path),
-                escape(&problem.message),
-                short(&problem.commit)
-            );
-        }
-        out.push_str("</ul>\n");
-    }
-    out.push_str("</body>\n</html>\n");
-    Ok(out)
+/// How many commits were counted: `12 commits (first parents)`.
+fn commits_walked(progress: &Progress) -> String {
+    let parents = if progress.first_parent {
+        " (first parents)"
+    } else {
+        ""
+    };
+    format!("{} commits{parents}", thousands(progress.points.len()))
 }
