@@ -2,16 +2,9 @@
 //! overlaps, applying, the parse the rewrite judges a file by, and the re-parse guard's measure
 //! of how badly a text parses.
 
-use std::time::Duration;
-
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-use crate::syntax::parse::{ParseError, SourceFile, TextEncoding, parse, parse_incremental};
-
-/// The tree the rewrite judges `text` by: the one parse (see `syntax::parse::structure_text`).
-pub fn parse_structure(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
-    parse(text, budget)
-}
+use crate::syntax::parse::{SourceFile, TextEncoding, parse_incremental};
 
 /// A replacement of raw bytes `start..end` of a file; `site` is the index of the site it rewrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +129,7 @@ pub fn damage(tree: &Tree) -> ParseDamage {
     damage
 }
 
-/// The tree of `new_text` (see `parse_structure`), re-parsed incrementally from `old_tree` (the tree of the text that
+/// The tree of `new_text` (see `syntax::parse::structure_text`), re-parsed incrementally from `old_tree` (the tree of the text that
 /// `edits` turned into `new_text`): only the edited statements are parsed again, and the result
 /// is the tree a full parse would give. `None` when the edits are not in text offsets (a legacy
 /// encoding) or tree-sitter gives up; the caller then parses in full.

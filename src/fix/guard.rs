@@ -6,13 +6,11 @@ use std::collections::BTreeSet;
 
 use tree_sitter::Tree;
 
-use super::apply::{
-    self, ByteEdit, OffsetMap, apply, damage, encode, parse_structure, without_overlaps,
-};
+use super::apply::{self, ByteEdit, OffsetMap, apply, damage, encode, without_overlaps};
 use super::imports;
 use super::pass::Unit;
 use crate::model::Binding;
-use crate::syntax::parse::SourceFile;
+use crate::syntax::parse::{SourceFile, parse};
 
 /// What the guard compares the rewritten file with.
 #[derive(Debug, Clone, Copy)]
@@ -88,13 +86,13 @@ impl Unit<'_> {
     /// `edits`, else a full parse.
     fn reparse(&self, tree: &Tree, edits: &[ByteEdit], new_text: &str) -> Result<Tree, String> {
         let Some(tree) = apply::reparse(tree, &self.source, edits, new_text) else {
-            return parse_structure(new_text, self.budget).map_err(|e| e.to_string());
+            return parse(new_text, self.budget).map_err(|e| e.to_string());
         };
         // Debug builds (the tests) check the incremental tree against a full parse; only for
         // files of ordinary size, to keep the test suite fast.
         #[cfg(debug_assertions)]
         if new_text.len() < 32 * 1024
-            && let Ok(full) = parse_structure(new_text, self.budget)
+            && let Ok(full) = parse(new_text, self.budget)
         {
             debug_assert_eq!(
                 tree.root_node().to_sexp(),

@@ -130,8 +130,7 @@ pub fn rewrite_source(
     Ok(outcome)
 }
 
-/// Whether tree-sitter finds an error in the file as it is, tabs counted its own way (the
-/// analysis reads the file so; the rewrite reads a tab as one column, see `parse_structure`).
+/// Whether the file as it is parses with an error (the one parse of scan and rewrite).
 fn parses_with_errors(raw: &[u8], config: &Config) -> bool {
     SourceFile::decode(raw.to_vec())
         .ok()

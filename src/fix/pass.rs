@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tree_sitter::Tree;
 
-use super::apply::{ByteEdit, OffsetMap, damage, encode, parse_structure, without_overlaps};
+use super::apply::{ByteEdit, OffsetMap, damage, encode, without_overlaps};
 use super::guard::Before;
 use super::{FileRewrite, ManualSite, RewriteOptions, imports, left, refusal};
 use crate::config::Config;
@@ -17,6 +17,7 @@ use crate::model::{Binding, Edit, Filter, ManualReason, Position, Site};
 use crate::pipeline::analyze;
 use crate::plan::plan_edit;
 use crate::syntax::parse::SourceFile;
+use crate::syntax::parse::parse;
 
 /// How long one parse of a file may take (`None`: no limit).
 pub(super) fn parse_budget(config: &Config) -> Option<Duration> {
@@ -52,7 +53,7 @@ pub(super) fn rewrite_once(
     if triage.planned.is_empty() && triage.unknown.is_empty() {
         return Ok(unit.unchanged(triage.manual));
     }
-    let tree = parse_structure(&unit.source.text, unit.budget).map_err(|e| e.to_string())?;
+    let tree = parse(&unit.source.text, unit.budget).map_err(|e| e.to_string())?;
     if let Some(prefix) = &options.unknown_prefix {
         unit.plan_unknown(&tree, prefix, &mut triage);
     }
