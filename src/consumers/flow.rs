@@ -287,7 +287,6 @@ impl<'t, 'a> FileFlow<'t, 'a> {
 
     /// `callee(..., value, ...)` at `index`. Returns true when the call only wraps the value
     /// (`str(value)`): the climb goes on from the call.
-
     fn positional(
         &mut self,
         p: &Parents<'t>,
