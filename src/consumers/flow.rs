@@ -269,8 +269,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
 
     /// The position of `element` among the named children of a list, tuple or set (among
     /// the positional arguments of an argument list). Each container is counted once, so a
-    /// literal or call of thousands of sites costs its length once, not once per site (a
-    /// walk of a long node's children is itself slower than linear in tree-sitter).
+    /// literal or call of thousands of sites costs its length once, not once per site (and a
+    /// step of tree-sitter's walk over a long node's children costs thousands of instructions).
     fn index_in(&mut self, container: Node<'t>, element: Node<'t>) -> Option<usize> {
         let indexes = self.indexes.entry(container.id()).or_insert_with(|| {
             let arguments = container.kind_str() == "argument_list";
