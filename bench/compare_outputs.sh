@@ -2,17 +2,20 @@
 # Compare the scan outputs of two uuid-migrate binaries, byte for byte, on a set of trees.
 #
 #   bash bench/compare_outputs.sh REF_BIN NEW_BIN [--mono DIR] [--sdists DIR] [--no-stdlib]
+#                                 [--pathological N]
 #
 # Trees: the generated monorepo (default /tmp/mono-speed, if present), fixtures/ as a whole,
 # each fixtures/consumers/* directory, fixtures/example_project, the Python standard library
 # (--no-ignore --hidden), and each package root under the consumer label trees (default
-# /work/sdists-consumers, if present; directories only, `dl` skipped). Every scan runs with
-# --no-cache --format json. Exit status: 0 all identical, 1 some output or exit status differs,
+# /work/sdists-consumers, if present; directories only, `dl` skipped), and each file of
+# bench/pathological.py at 5,000 sites (--pathological N to change; 0 skips them; they are
+# scanned without a parse time budget, so that a loaded machine cannot make one binary skip a
+# file). Every scan runs with --no-cache --format json. Exit status: 0 all identical, 1 some output or exit status differs,
 # 2 bad arguments.
 set -u
 
 if [ $# -lt 2 ]; then
-    echo "usage: $0 REF_BIN NEW_BIN [--mono DIR] [--sdists DIR] [--no-stdlib]" >&2
+    echo "usage: $0 REF_BIN NEW_BIN [--mono DIR] [--sdists DIR] [--no-stdlib] [--pathological N]" >&2
     exit 2
 fi
 ref=$1
@@ -21,11 +24,13 @@ shift 2
 mono=/tmp/mono-speed
 sdists=/work/sdists-consumers
 stdlib=1
+pathological=5000
 while [ $# -gt 0 ]; do
     case $1 in
         --mono) mono=$2; shift 2 ;;
         --sdists) sdists=$2; shift 2 ;;
         --no-stdlib) stdlib=0; shift ;;
+        --pathological) pathological=$2; shift 2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -79,6 +84,14 @@ if [ -d "$sdists" ]; then
     for d in "$sdists"/*/; do
         [ "$(basename "$d")" = dl ] && continue
         compare "sdist $(basename "$d")" "$d"
+    done
+fi
+if [ "$pathological" -gt 0 ]; then
+    shapes="$out/pathological"
+    python3 "$root/bench/pathological.py" "$shapes" --sites "$pathological" >/dev/null
+    printf 'parse-timeout-ms = 0\n' >"$shapes/uuid-migrate.toml"
+    for f in "$shapes"/*.py; do
+        compare "pathological $(basename "$f") ($pathological sites)" "$f"
     done
 fi
 

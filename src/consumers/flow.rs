@@ -44,8 +44,9 @@ pub struct FileFlow<'t, 'a> {
     calls: FxHashMap<&'a str, Vec<Node<'t>>>,
     /// Calls in the whole file, by the callee's last name: only for a tree with errors.
     all_calls: Option<FxHashMap<&'a str, Vec<Node<'t>>>>,
-    /// Positional index of each argument, by argument list and argument node id.
-    arg_indexes: FxHashMap<usize, FxHashMap<usize, usize>>,
+    /// Index of each element (of each positional argument, in an argument list), by container
+    /// and element node id.
+    indexes: FxHashMap<usize, FxHashMap<usize, usize>>,
     /// Climbs left for the current site.
     budget: usize,
 }
@@ -59,7 +60,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             idents: FxHashMap::default(),
             all_idents: FxHashMap::default(),
             words: FxHashMap::default(),
-            arg_indexes: FxHashMap::default(),
+            indexes: FxHashMap::default(),
             calls: FxHashMap::default(),
             all_calls: None,
             budget: 0,
@@ -100,10 +101,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 "parenthesized_expression" | "await" | "lambda" => {}
                 "boolean_operator" | "conditional_expression" => element = None,
                 "list" | "tuple" | "set" | "expression_list" => {
-                    let mut cursor = parent.walk();
-                    element = parent
-                        .named_children(&mut cursor)
-                        .position(|c| c.id() == cur.id());
+                    element = self.index_in(parent, cur);
                 }
                 "list_comprehension" | "set_comprehension" | "generator_expression" => {
                     if !is_field(parent, "body", cur) {
@@ -132,7 +130,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 }
                 "argument_list" => {
                     if let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") {
-                        let index = self.positional_index(parent, cur);
+                        let index = self.index_in(parent, cur);
                         if let Some(index) = index
                             && self.positional(p, call, parent, index, trail, out)
                         {
@@ -274,22 +272,26 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         })
     }
 
-    /// `callee(..., value, ...)` at `index`. Returns true when the call only wraps the value
-    /// (`str(value)`): the climb goes on from the call.
-    /// The position of `arg` among the positional arguments of `args`; each argument list is
-    /// counted once, so a call of thousands of sites costs its length once, not once per site.
-    fn positional_index(&mut self, args: Node<'t>, arg: Node<'t>) -> Option<usize> {
-        let indexes = self.arg_indexes.entry(args.id()).or_insert_with(|| {
-            let mut cursor = args.walk();
-            args.named_children(&mut cursor)
-                .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
+    /// The position of `element` among the named children of a list, tuple or set (among
+    /// the positional arguments of an argument list). Each container is counted once, so a
+    /// literal or call of thousands of sites costs its length once, not once per site (and a
+    /// step of tree-sitter's walk over a long node's children costs thousands of instructions).
+    fn index_in(&mut self, container: Node<'t>, element: Node<'t>) -> Option<usize> {
+        let indexes = self.indexes.entry(container.id()).or_insert_with(|| {
+            let arguments = container.kind_str() == "argument_list";
+            let mut cursor = container.walk();
+            container
+                .named_children(&mut cursor)
+                .filter(|a| !(arguments && matches!(a.kind_str(), "keyword_argument" | "comment")))
                 .enumerate()
                 .map(|(i, a)| (a.id(), i))
                 .collect()
         });
-        indexes.get(&arg.id()).copied()
+        indexes.get(&element.id()).copied()
     }
 
+    /// `callee(..., value, ...)` at `index`. Returns true when the call only wraps the value
+    /// (`str(value)`): the climb goes on from the call.
     fn positional(
         &mut self,
         p: &Parents<'t>,

@@ -479,11 +479,7 @@ fn analyze_parts(
             legacy_fingerprint: String::new(),
             in_error_region: found.in_error_region,
             suppressed,
-            edit: edit.map(|e| crate::model::Edit {
-                start: source.raw_offset(e.start),
-                end: source.raw_offset(e.end),
-                content: e.content,
-            }),
+            edit: edit.map(|e| e.in_file(source)),
             classification: classified.classification,
         });
     }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tree_sitter::{Parser, Tree};
 
 /// How the file's bytes were decoded.
@@ -178,7 +178,10 @@ fn coding_in_comment(comment: &str) -> Option<String> {
 /// The outcome of parsing: a tree, or a file that took longer than the budget.
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {
-    #[error("parsing took longer than {0:?}: skipped (raise `parse-timeout-ms` to scan it)")]
+    #[error(
+        "parsing took longer than {0:?} (counted in parser steps, not by the clock): skipped \
+         (raise `parse-timeout-ms` to scan it)"
+    )]
     Timeout(Duration),
     #[error("tree-sitter could not parse the file")]
     Failed,
@@ -214,7 +217,16 @@ pub fn structure_text(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Parses `text` with this thread's parser, giving up after `budget`.
+/// How many progress callbacks stand for a millisecond of parsing. tree-sitter calls the
+/// progress callback once every 100 parser operations, a count that depends only on the input,
+/// so a budget counted in callbacks gives the same answer on a loaded machine as on an idle one
+/// (a clock would make a file's result depend on the load). About 15-25 callbacks took a
+/// millisecond on two loaded cores of the development machine; 50 is a fast machine's rate, so
+/// a budget is rarely exhausted earlier than the clock would have run out. A 10 MiB file of
+/// dense sites takes about 110,000 callbacks: the default budget (5,000 ms) is 250,000.
+const CALLBACKS_PER_MS: u128 = 50;
+
+/// Parses `text` with this thread's parser, giving up after `budget` (see `CALLBACKS_PER_MS`).
 pub fn parse(text: &str, budget: Option<Duration>) -> Result<Tree, ParseError> {
     parse_ranges(text, &[], budget)
 }
@@ -240,8 +252,12 @@ pub fn parse_ranges(
         let result = match budget {
             None => parser.parse_with_options(&mut read, None, None),
             Some(budget) => {
-                let started = Instant::now();
-                let mut progress = |_: &tree_sitter::ParseState| started.elapsed() > budget;
+                let allowed = budget.as_millis().saturating_mul(CALLBACKS_PER_MS);
+                let mut calls: u128 = 0;
+                let mut progress = |_: &tree_sitter::ParseState| {
+                    calls += 1;
+                    calls > allowed
+                };
                 let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
                 parser.parse_with_options(&mut read, None, Some(options))
             }
@@ -358,5 +374,20 @@ mod tests {
             Some("utf-8".into())
         );
         assert_eq!(coding_declaration(b"x = 1\n# coding: latin-1\n"), None);
+    }
+
+    #[test]
+    fn parse_budget_counts_parser_steps_not_time() {
+        // 20,000 statements need far more than a millisecond's 50 callbacks (5,000 steps),
+        // however fast or loaded the machine: the answer is the same on every run.
+        let text = "x = uuid.uuid4()\n".repeat(20_000);
+        let tight = Some(Duration::from_millis(1));
+        for _ in 0..3 {
+            assert!(matches!(parse(&text, tight), Err(ParseError::Timeout(_))));
+        }
+        let ample = Some(Duration::from_millis(5_000));
+        assert!(!parse(&text, ample).unwrap().root_node().has_error());
+        // A short file fits in the tightest budget.
+        assert!(parse("x = 1\n", tight).is_ok());
     }
 }
