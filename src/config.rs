@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 use crate::model::{Area, IdType, Risk, SiteKind};
 
 mod calls;
+mod consumers;
 mod defaults;
 mod nearest;
 mod raw;
 mod validate;
 
 pub use calls::{CallTemplate, TemplateArg};
+pub use consumers::{ConsumerSettings, TargetFormat, Validator};
 pub use defaults::{
     DEFAULT_GENERATOR_CALL, DEFAULT_GENERATOR_IMPORT, DEFAULT_GENERIC_WORDS, DEFAULT_NOISE_WORDS,
     DEFAULT_NOT_ID_WORDS, DEFAULT_TEST_PATHS,
@@ -97,8 +99,8 @@ pub struct Config {
     pub generator_calls: BTreeMap<IdType, CallTemplate>,
     pub phases: Vec<PhaseRule>,
     pub per_file_ignores: Vec<PerFileIgnore>,
-    /// `consumers.name-evidence`: what a possible (name-only) consumer does.
-    pub name_evidence: NameEvidence,
+    /// `[consumers]`: name-only evidence, validators, extra UUID types, the target format.
+    pub consumers: ConsumerSettings,
 }
 
 impl Default for Config {

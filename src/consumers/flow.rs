@@ -12,9 +12,10 @@ use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
 use super::index::{FileNames, Import, column_typed, last_name, string_value, uuid_typed};
-use super::pattern::{SAMPLE_HEX, sample_id};
+use super::pattern::truncated_sample;
 use super::{Anchor, Callee, Consumer, PatternCheck, Reached, Slot, Step};
 use crate::classify::Value;
+use crate::config::TargetFormat;
 use crate::model::{ConsumerKind, Shape};
 use crate::syntax::{NodeExt, Parents, is_field, node_text};
 
@@ -888,10 +889,11 @@ fn enclosing_class<'t, 's>(p: &Parents<'t>, node: Node<'t>, src: &'s [u8]) -> Op
 pub fn value_and_sample<'t>(
     value: &Value<'t>,
     prefix: Option<&str>,
+    format: &TargetFormat,
     src: &[u8],
 ) -> (Node<'t>, String) {
-    let whole = sample_id(prefix.unwrap_or("id"));
-    let cut = |n: Option<usize>| SAMPLE_HEX[..n.unwrap_or(8).min(8)].to_owned();
+    let whole = format.sample(prefix);
+    let cut = |n: Option<usize>| truncated_sample(&whole, n.unwrap_or(8).min(8));
     if let Some(concat) = &value.concat {
         return (concat.node, whole);
     }

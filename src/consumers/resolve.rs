@@ -248,7 +248,7 @@ impl<'a> RepoIndex<'a> {
                        evidence: ConsumerEvidence,
                        flow: &str| {
             if evidence == ConsumerEvidence::Possible
-                && config.name_evidence == NameEvidence::Ignore
+                && config.consumers.name_evidence == NameEvidence::Ignore
             {
                 return;
             }

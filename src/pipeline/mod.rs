@@ -398,6 +398,7 @@ fn analyze_parts(
             let (start, sample) = value_and_sample(
                 &classified.value,
                 classified.classification.prefix.as_deref(),
+                &config.consumers.target_format,
                 src,
             );
             let steps = file_flow.follow(&found.parents, start);
