@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::path::PathBuf;
 
+use super::consumers::{ConsumerSettings, RawConsumers};
 use super::defaults::{
     DEFAULT_ABBREVIATIONS, DEFAULT_GENERATOR_CALL, DEFAULT_GENERATOR_IMPORT, DEFAULT_GENERIC_WORDS,
     DEFAULT_NOISE_WORDS, DEFAULT_NOT_ID_WORDS, DEFAULT_TEST_PATHS, DEFAULT_TYPE_WORDS,
@@ -13,7 +14,6 @@ use super::defaults::{
 use super::validate::{
     binding_of, glob, globset, is_identifier_like, typed_call_key, validate_call, validate_import,
 };
-use super::consumers::{ConsumerSettings, RawConsumers};
 use super::{CallTemplate, Config, PerFileIgnore, PhaseRule};
 use crate::model::{Area, IdType, Risk, SiteKind};
 

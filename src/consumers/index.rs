@@ -6,16 +6,31 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
+use super::sql::{DDL_NEEDLES, SqlColumn, ddl_columns};
+use super::types::UuidTypes;
 use super::{Anchor, Consumer, PatternCheck};
 use crate::model::ConsumerKind;
 use crate::syntax::{NodeExt, node_text};
 
-/// Bytes that a file declaring a consumer must contain (a cheap test before any parse).
-pub const NEEDLES: [&str; 5] = ["UUID", "Uuid", "uuid4", "pattern=", "regex="];
+/// Bytes that a file declaring a consumer must contain (a cheap test before any parse), besides
+/// the DDL needles and the configured UUID types (`needles`).
+const NEEDLES: [&str; 5] = ["UUID", "Uuid", "uuid4", "pattern=", "regex="];
+
+/// Every needle for a configuration: the built-in ones, `CREATE TABLE` / `ALTER TABLE`, and each
+/// configured UUID type no built-in needle already finds (`OrderId`, not `ShortUUID`).
+pub fn needles<'c>(types: UuidTypes<'c>) -> Vec<&'c str> {
+    let mut all: Vec<&'c str> = NEEDLES.iter().chain(DDL_NEEDLES.iter()).copied().collect();
+    for t in types.configured() {
+        if !NEEDLES.iter().any(|n| t.contains(n)) {
+            all.push(t);
+        }
+    }
+    all
+}
 
 /// Whether the bytes can declare a consumer: a needle on a line that is not an import.
-pub fn may_declare(raw: &[u8]) -> bool {
-    NEEDLES.iter().any(|n| {
+pub fn may_declare(raw: &[u8], needles: &[&str]) -> bool {
+    needles.iter().any(|n| {
         memchr::memmem::find_iter(raw, n.as_bytes()).any(|at| {
             let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
             let line = raw[line_start..at].trim_ascii_start();
@@ -69,11 +84,16 @@ pub struct FileIndex {
     pub classes: Vec<ClassDecl>,
     pub functions: Vec<FunctionDecl>,
     pub pins: Vec<Pin>,
+    /// Columns its SQL strings declare `UUID`.
+    pub sql_columns: Vec<SqlColumn>,
 }
 
 impl FileIndex {
     pub fn is_empty(&self) -> bool {
-        self.classes.is_empty() && self.functions.is_empty() && self.pins.is_empty()
+        self.classes.is_empty()
+            && self.functions.is_empty()
+            && self.pins.is_empty()
+            && self.sql_columns.is_empty()
     }
 }
 
@@ -94,36 +114,6 @@ pub struct FileNames {
     pub defined: FxHashSet<String>,
     /// Module-level `NAME = re.compile("...")`.
     pub regexes: FxHashMap<String, PatternCheck>,
-}
-
-/// Identifiers that name a UUID type.
-const UUID_TYPES: [&str; 9] = [
-    "UUID",
-    "UUID1",
-    "UUID3",
-    "UUID4",
-    "UUID5",
-    "Uuid",
-    "UUIDType",
-    "UUIDField",
-    "PG_UUID",
-];
-/// Identifiers that let a string through beside a UUID (`Union[UUID, str]`).
-const STRING_TYPES: [&str; 6] = ["str", "Any", "object", "StrictStr", "AnyStr", "constr"];
-
-/// Whether a type expression is UUID-typed: names a UUID type and no string alternative.
-pub fn uuid_typed(text: &str) -> bool {
-    let mut uuid = false;
-    for word in text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-    {
-        if STRING_TYPES.contains(&word) {
-            return false;
-        }
-        uuid |= UUID_TYPES.contains(&word);
-    }
-    uuid
 }
 
 /// The last dotted component of a callee: `Column` for `sa.Column`.
@@ -169,6 +159,7 @@ fn line_of(node: Node<'_>) -> usize {
 
 /// What a class field's annotation and value say it consumes.
 fn field_consumer(
+    types: UuidTypes<'_>,
     annotation: Option<Node<'_>>,
     value: Option<Node<'_>>,
     src: &[u8],
@@ -177,7 +168,7 @@ fn field_consumer(
         if let Some(check) = pattern_in(a, src) {
             return Some((ConsumerKind::Pattern, Some(check)));
         }
-        if uuid_typed(node_text(a, src)) {
+        if types.typed(node_text(a, src)) {
             return Some((ConsumerKind::UuidAnnotation, None));
         }
     }
@@ -185,34 +176,9 @@ fn field_consumer(
     if let Some(check) = pattern_in(value, src) {
         return Some((ConsumerKind::Pattern, Some(check)));
     }
-    column_typed(value, src).then_some((ConsumerKind::UuidColumn, None))
-}
-
-/// Whether a call makes a UUID column or schema field: `UUIDField()`, `fields.UUID()`,
-/// `Column(UUID(as_uuid=True))`, `mapped_column(UUIDType(binary=False), default=...)`.
-pub fn column_typed(call: Node<'_>, src: &[u8]) -> bool {
-    let Some(function) = call.field("function") else {
-        return false;
-    };
-    if UUID_TYPES.contains(&last_name(node_text(function, src))) {
-        return true;
-    }
-    let Some(args) = call.field("arguments") else {
-        return false;
-    };
-    let mut cursor = args.walk();
-    args.named_children(&mut cursor)
-        .any(|arg| match arg.kind_str() {
-            "keyword_argument" => {
-                let name = arg.field("name").map(|n| node_text(n, src));
-                matches!(name, Some("type_" | "sa_type" | "sa_column"))
-                    && arg
-                        .field("value")
-                        .is_some_and(|v| uuid_typed(node_text(v, src)))
-            }
-            "string" | "comment" => false,
-            _ => uuid_typed(node_text(arg, src)),
-        })
+    types
+        .column(value, src)
+        .then_some((ConsumerKind::UuidColumn, None))
 }
 
 /// A `pattern=` / `regex=` keyword with a literal, anywhere in `node` (a `Field(...)`, a
@@ -252,8 +218,8 @@ struct FunctionCtx {
     params: Vec<String>,
 }
 
-#[derive(Default)]
-struct Builder {
+struct Builder<'c> {
+    types: UuidTypes<'c>,
     classes: FxHashMap<String, ClassDecl>,
     class_order: Vec<String>,
     functions: Vec<FunctionDecl>,
@@ -261,7 +227,7 @@ struct Builder {
     names: FileNames,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn add_field(&mut self, class: &str, name: &str, consumer: Consumer) {
         if !self.classes.contains_key(class) {
             self.class_order.push(class.to_owned());
@@ -365,9 +331,16 @@ impl Hits {
 }
 
 /// Extracts the file's consumers and names from its (possibly sliced) tree.
-pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
+pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, FileNames) {
     let hits = Hits::new(src);
-    let mut b = Builder::default();
+    let mut b = Builder {
+        types,
+        classes: FxHashMap::default(),
+        class_order: Vec::new(),
+        functions: Vec::new(),
+        pins: Vec::new(),
+        names: FileNames::default(),
+    };
     let mut classes: Vec<String> = Vec::new();
     let mut functions: Vec<FunctionCtx> = Vec::new();
     // (node, class index, function index): contexts by index so the stack stays `Copy`.
@@ -411,7 +384,7 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
                 let index = b.functions.len() - 1;
                 for (position, (param, annotation)) in params.iter().enumerate() {
                     if let Some(a) = annotation
-                        && uuid_typed(node_text(*a, src))
+                        && b.types.typed(node_text(*a, src))
                     {
                         let what = format!(
                             "parameter `{param}` of `{}`",
@@ -498,6 +471,7 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
             classes: classes_out,
             functions: functions_out,
             pins,
+            sql_columns: ddl_columns(tree, src),
         },
         b.names,
     )
@@ -542,7 +516,7 @@ fn parameters<'t>(def: Node<'t>, src: &[u8], method: bool) -> Vec<(String, Optio
 }
 
 /// Fields declared directly in a class body: `x: Ann = value`, `x = Column(...)`.
-fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
+fn class_fields(b: &mut Builder<'_>, class: &str, body: Node<'_>, src: &[u8]) {
     let mut cursor = body.walk();
     for stmt in body.named_children(&mut cursor) {
         if stmt.kind_str() != "expression_statement" {
@@ -558,7 +532,7 @@ fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
             continue;
         };
         if let Some((kind, pattern)) =
-            field_consumer(assign.field("type"), assign.field("right"), src)
+            field_consumer(b.types, assign.field("type"), assign.field("right"), src)
         {
             let name = node_text(left, src);
             b.add_field(
@@ -577,7 +551,7 @@ fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
 
 /// `self.x = p` in a method, where `p` is a consuming parameter: field `x` consumes too.
 fn self_assignment(
-    b: &mut Builder,
+    b: &mut Builder<'_>,
     assign: Node<'_>,
     src: &[u8],
     class: Option<&str>,
@@ -592,7 +566,7 @@ fn self_assignment(
         return;
     };
     if let Some(a) = assign.field("type")
-        && uuid_typed(node_text(a, src))
+        && b.types.typed(node_text(a, src))
     {
         b.add_field(
             class,
@@ -632,7 +606,7 @@ fn self_attribute<'s>(node: Node<'_>, src: &'s [u8]) -> Option<&'s str> {
 }
 
 /// A call in the file: a UUID parse of a parameter or field, or a test patching `uuid4`.
-fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
+fn call(b: &mut Builder<'_>, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
     let Some(function) = call.field("function") else {
         return;
     };
@@ -645,7 +619,7 @@ fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
         return;
     };
     if last == "UUID" || last == "isinstance" {
-        let Some(target) = parsed_argument(args, src, last == "isinstance") else {
+        let Some(target) = parsed_argument(b.types, args, src, last == "isinstance") else {
             return;
         };
         let consumer = |what: String| Consumer {
@@ -689,12 +663,17 @@ fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
 }
 
 /// The value a `UUID(x)` / `UUID(hex=x)` / `isinstance(x, UUID)` parses, through `str(...)`.
-fn parsed_argument<'t>(args: Node<'t>, src: &[u8], isinstance: bool) -> Option<Node<'t>> {
+fn parsed_argument<'t>(
+    types: UuidTypes<'_>,
+    args: Node<'t>,
+    src: &[u8],
+    isinstance: bool,
+) -> Option<Node<'t>> {
     let mut cursor = args.walk();
     let children: Vec<Node<'t>> = args.named_children(&mut cursor).collect();
     let target = if isinstance {
         let ty = children.get(1)?;
-        if !uuid_typed(node_text(*ty, src)) {
+        if !types.typed(node_text(*ty, src)) {
             return None;
         }
         children.first().copied()?
@@ -725,7 +704,7 @@ pub fn unwrap_str<'t>(node: Node<'t>, src: &[u8]) -> Node<'t> {
 
 /// A test's `patch("pkg.mod.uuid4")`, `patch.object(mod, "uuid4")`,
 /// `monkeypatch.setattr("pkg.mod.uuid4", f)` or `monkeypatch.setattr(mod, "uuid4", f)`.
-fn pin(b: &mut Builder, call: Node<'_>, args: Node<'_>, src: &[u8]) {
+fn pin(b: &mut Builder<'_>, call: Node<'_>, args: Node<'_>, src: &[u8]) {
     let mut cursor = args.walk();
     let children: Vec<Node<'_>> = args
         .named_children(&mut cursor)

@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn sample_has_the_target_format() {
         assert_eq!(sample_id("event"), "event_1757927717565_2_b97ed28f");
-        assert_eq!(TargetFormat::default().sample(None), "id_1757927717565_2_b97ed28f");
+        assert_eq!(
+            TargetFormat::default().sample(None),
+            "id_1757927717565_2_b97ed28f"
+        );
     }
 
     #[test]
