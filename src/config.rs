@@ -23,7 +23,7 @@ pub use defaults::{
 };
 pub use nearest::Configs;
 use raw::{Pyproject, RawConfig};
-use validate::{binding_of, hint, line_of, text_fingerprint};
+use validate::{binding_of, hint, key_on_line, line_of, text_fingerprint};
 
 /// A configuration file that cannot be used, with where and how to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -165,7 +165,7 @@ impl Config {
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
-                message: hint(err.message()),
+                message: hint(err.message(), key_on_line(text, line)),
             }
         };
         let raw = if is_pyproject {
