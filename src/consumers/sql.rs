@@ -163,7 +163,8 @@ fn statements(text: &str) -> Vec<Vec<Token<'_>>> {
         } else if let Some(close) = match c {
             b'"' => Some(b'"'),
             b'`' => Some(b'`'),
-            b'[' => Some(b']'),
+            // `[x]` quotes an identifier; `UUID[]` right after a word is an array.
+            b'[' if i == 0 || !is_word(bytes[i - 1]) => Some(b']'),
             _ => None,
         } {
             let end = memchr::memchr(close, &bytes[i + 1..]).map_or(bytes.len(), |n| i + 1 + n);
@@ -309,7 +310,7 @@ fn is_uuid_type(ty: &[Token<'_>]) -> bool {
     {
         i += 2;
     }
-    ty.get(i).is_some_and(|t| t.is("UUID")) && !ty.get(i + 1).is_some_and(|t| t.text == "[")
+    ty.get(i).is_some_and(|t| t.is("UUID")) && ty.get(i + 1).is_none_or(|t| t.text != "[")
 }
 
 /// The column a call like `cursor.execute("INSERT INTO t (a, b) VALUES (%s, %s)", (x, y))` or
@@ -410,12 +411,13 @@ mod tests {
 
     #[test]
     fn create_table_declares_uuid_columns() {
-        let sql = "CREATE TABLE IF NOT EXISTS orders (\n  id SERIAL PRIMARY KEY,\n  order_id UUID NOT NULL,\n  note TEXT,\n  \"buyer_id\" uuid,\n  tags UUID[],\n  PRIMARY KEY (id)\n)";
+        let sql = "CREATE TABLE IF NOT EXISTS orders (\n  id SERIAL PRIMARY KEY,\n  order_id UUID NOT NULL,\n  note TEXT,\n  \"buyer_id\" uuid,\n  tags UUID[],\n  [seller_id] UUID,\n  PRIMARY KEY (id)\n)";
         assert_eq!(
             columns(sql),
             vec![
                 named("orders", "order_id", 3),
-                named("orders", "buyer_id", 5)
+                named("orders", "buyer_id", 5),
+                named("orders", "seller_id", 7)
             ]
         );
     }
