@@ -331,11 +331,24 @@ pub fn insert_param(
         (i, None) => i - 1,
     };
     let mut cursor = args.walk();
-    let sql = args
+    let positional: Vec<Node<'_>> = args
         .named_children(&mut cursor)
-        .find(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
+        .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
+        .take(2)
+        .collect();
+    let sql = positional
+        .first()
         .filter(|a| matches!(a.kind_str(), "string" | "concatenated_string"))?;
-    let text = SqlText::of(sql, src).text;
+    // `executemany(sql, [(a, b), ...])`: the element is a row, not a parameter.
+    if let (1, Some(j)) = (index, element)
+        && positional
+            .get(1)
+            .and_then(|params| params.named_child(j))
+            .is_some_and(|row| matches!(row.kind_str(), "tuple" | "list"))
+    {
+        return None;
+    }
+    let text = SqlText::of(*sql, src).text;
     if !text.to_ascii_lowercase().contains("insert") || call.kind_str() != "call" {
         return None;
     }
