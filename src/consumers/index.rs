@@ -823,3 +823,28 @@ fn imports(node: Node<'_>, src: &[u8], out: &mut FxHashMap<String, Import>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefilter_sees_ddl_and_configured_types_outside_imports() {
+        let none = needles(UuidTypes::default());
+        assert!(may_declare(
+            b"SQL = \"create table t (order_id uuid)\"\n",
+            &none
+        ));
+        assert!(may_declare(
+            b"q = '''\n  ALTER TABLE t ADD x uuid'''\n",
+            &none
+        ));
+        assert!(!may_declare(b"rows = table.select()\n", &none));
+        let configured = vec!["OrderId".to_owned(), "ShortUUID".to_owned()];
+        let some = needles(UuidTypes::new(&configured));
+        assert_eq!(some.len(), none.len() + 1, "ShortUUID is found by `UUID`");
+        assert!(may_declare(b"class A:\n    order_id: OrderId\n", &some));
+        assert!(!may_declare(b"from t import OrderId\n", &some));
+        assert!(!may_declare(b"class A:\n    order_id: OrderId\n", &none));
+    }
+}
