@@ -316,7 +316,8 @@ fn is_uuid_type(ty: &[Token<'_>]) -> bool {
 /// The column a call like `cursor.execute("INSERT INTO t (a, b) VALUES (%s, %s)", (x, y))` or
 /// `conn.execute("INSERT ... VALUES ($1, $2)", x, y)` binds the value to: the argument at
 /// positional `index` (and `element` of it, when it is a tuple or list of parameters), with
-/// how the flow shows the step.
+/// how the flow shows the step. The statement must be written as a literal (an `INSERT` or
+/// `insert`) in the call.
 pub fn insert_param(
     call: Node<'_>,
     args: Node<'_>,
@@ -336,9 +337,12 @@ pub fn insert_param(
         .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
         .take(2)
         .collect();
-    let sql = positional
-        .first()
-        .filter(|a| matches!(a.kind_str(), "string" | "concatenated_string"))?;
+    let sql = positional.first().filter(|a| {
+        matches!(a.kind_str(), "string" | "concatenated_string") && {
+            let raw = node_text(**a, src);
+            raw.contains("INSERT") || raw.contains("insert")
+        }
+    })?;
     // `executemany(sql, [(a, b), ...])`: the element is a row, not a parameter.
     if let (1, Some(j)) = (index, element)
         && positional
@@ -348,10 +352,10 @@ pub fn insert_param(
     {
         return None;
     }
-    let text = SqlText::of(*sql, src).text;
-    if !text.to_ascii_lowercase().contains("insert") || call.kind_str() != "call" {
+    if call.kind_str() != "call" {
         return None;
     }
+    let text = SqlText::of(*sql, src).text;
     let (table, column) = inserted_column(&text, param)?;
     let shown = format!("column `{column}` of `INSERT INTO {table}`");
     Some((Reached::SqlColumn { table, column }, shown))
