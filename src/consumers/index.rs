@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
-use super::sql::{DDL_NEEDLES, SqlColumn, ddl_columns};
+use super::sql::{DDL_NEEDLES, SqlColumn, declared_columns};
 use super::types::UuidTypes;
 use super::{Anchor, Consumer, PatternCheck};
 use crate::model::ConsumerKind;
@@ -224,6 +224,7 @@ struct Builder<'c> {
     class_order: Vec<String>,
     functions: Vec<FunctionDecl>,
     pins: Vec<Pin>,
+    sql_columns: Vec<SqlColumn>,
     names: FileNames,
 }
 
@@ -305,18 +306,35 @@ const EXPRESSION_KINDS: [&str; 27] = [
 /// that hold none: a walk of every node costs more than the rest of the analysis. Statements
 /// are always entered (words common in them, `self` or `def`, would cost more to find).
 struct Hits {
-    /// Start offsets of every `CALL_WORDS` occurrence, sorted.
+    /// Start offsets of every `CALL_WORDS` and `DDL_NEEDLES` occurrence, sorted.
     calls: Vec<usize>,
+    /// Start offsets of every `DDL_NEEDLES` occurrence, sorted.
+    ddl: Vec<usize>,
 }
 
 impl Hits {
     fn new(src: &[u8]) -> Self {
-        let mut calls: Vec<usize> = CALL_WORDS
-            .iter()
-            .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
-            .collect();
-        calls.sort_unstable();
-        Hits { calls }
+        let find = |words: &[&str]| -> Vec<usize> {
+            let mut found: Vec<usize> = words
+                .iter()
+                .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let ddl = find(&DDL_NEEDLES);
+        let mut calls = find(&CALL_WORDS);
+        if !ddl.is_empty() {
+            calls.extend(&ddl);
+            calls.sort_unstable();
+        }
+        Hits { calls, ddl }
+    }
+
+    /// Whether `node` holds a DDL needle (a string literal worth reading as SQL).
+    fn holds_ddl(&self, node: Node<'_>) -> bool {
+        let i = self.ddl.partition_point(|&h| h < node.start_byte());
+        self.ddl.get(i).is_some_and(|&h| h < node.end_byte())
     }
 
     /// Whether `node`'s subtree can hold something `extract` acts on: anything but an
@@ -339,6 +357,7 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
         class_order: Vec::new(),
         functions: Vec::new(),
         pins: Vec::new(),
+        sql_columns: Vec::new(),
         names: FileNames::default(),
     };
     let mut classes: Vec<String> = Vec::new();
@@ -409,6 +428,10 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
                 });
                 child_function = Some(functions.len() - 1);
             }
+            "string" | "concatenated_string" if hits.holds_ddl(node) => {
+                declared_columns(node, src, &mut b.sql_columns);
+                continue;
+            }
             "call" => {
                 let ctx = Ctx {
                     class: class_ix.map(|c| classes[c].as_str()),
@@ -451,6 +474,8 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
         .into_iter()
         .filter(|f| !f.params.is_empty())
         .collect();
+    let mut sql_columns = b.sql_columns;
+    sql_columns.sort_by_key(|c| c.line);
     let mut pins = b.pins;
     for pin in pins.iter_mut().filter(|p| p.module == "uuid") {
         pin.reaches = b
@@ -471,7 +496,7 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
             classes: classes_out,
             functions: functions_out,
             pins,
-            sql_columns: ddl_columns(tree, src),
+            sql_columns,
         },
         b.names,
     )

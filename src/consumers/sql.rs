@@ -6,7 +6,7 @@
 //! or lower case), which are also what the index's byte prefilter looks for.
 
 use serde::{Deserialize, Serialize};
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::Reached;
 use crate::syntax::{NodeExt, node_text};
@@ -37,47 +37,14 @@ impl SqlColumn {
     }
 }
 
-/// The UUID columns declared in the file's DDL strings.
-pub fn ddl_columns(tree: &Tree, src: &[u8]) -> Vec<SqlColumn> {
-    let mut seen: Vec<usize> = Vec::new();
-    let mut out = Vec::new();
-    for needle in DDL_NEEDLES {
-        for at in memchr::memmem::find_iter(src, needle.as_bytes()) {
-            let Some(literal) = literal_at(tree, at, at + needle.len()) else {
-                continue;
-            };
-            if seen.contains(&literal.id()) {
-                continue;
-            }
-            seen.push(literal.id());
-            let text = SqlText::of(literal, src);
-            if !text.text.to_ascii_lowercase().contains("uuid") {
-                continue;
-            }
-            for statement in statements(&text.text) {
-                declared_uuid_columns(&statement, &text, &mut out);
-            }
-        }
+/// The UUID columns a string literal (`string` or `concatenated_string`) declares, if it is DDL.
+pub fn declared_columns(literal: Node<'_>, src: &[u8], out: &mut Vec<SqlColumn>) {
+    let text = SqlText::of(literal, src);
+    if !text.text.to_ascii_lowercase().contains("uuid") {
+        return;
     }
-    out.sort_by_key(|c| c.line);
-    out
-}
-
-/// The string literal (a whole implicit concatenation) holding the bytes `start..end`.
-fn literal_at(tree: &Tree, start: usize, end: usize) -> Option<Node<'_>> {
-    let mut node = tree.root_node().descendant_for_byte_range(start, end)?;
-    while node.kind_str() != "string" {
-        node = node.parent()?;
-        if matches!(
-            node.kind_str(),
-            "expression_statement" | "block" | "module" | "call"
-        ) {
-            return None;
-        }
-    }
-    match node.parent() {
-        Some(p) if p.kind_str() == "concatenated_string" => Some(p),
-        _ => Some(node),
+    for statement in statements(&text.text) {
+        declared_uuid_columns(&statement, &text, out);
     }
 }
 
