@@ -188,3 +188,19 @@ fn one_line(message: &str) -> String {
         .unwrap_or(message)
         .to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_sample_matches_the_default_regex() {
+        let format = TargetFormat::default();
+        let re = regex::Regex::new(&format!("^(?:{})$", format.regex)).unwrap();
+        for prefix in [None, Some("event"), Some("test_user"), Some("conn")] {
+            let sample = format.sample(prefix);
+            assert!(re.is_match(&sample), "{sample}");
+        }
+        assert_eq!(format.sample(Some("run")), "run_1757927717565_2_b97ed28f");
+    }
+}
