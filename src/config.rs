@@ -9,19 +9,21 @@ use std::path::{Path, PathBuf};
 use crate::model::{Area, IdType, Risk, SiteKind};
 
 mod calls;
+mod consumers;
 mod defaults;
 mod nearest;
 mod raw;
 mod validate;
 
 pub use calls::{CallTemplate, TemplateArg};
+pub use consumers::{ConsumerSettings, TargetFormat, Validator};
 pub use defaults::{
     DEFAULT_GENERATOR_CALL, DEFAULT_GENERATOR_IMPORT, DEFAULT_GENERIC_WORDS, DEFAULT_NOISE_WORDS,
     DEFAULT_NOT_ID_WORDS, DEFAULT_TEST_PATHS,
 };
 pub use nearest::Configs;
 use raw::{Pyproject, RawConfig};
-use validate::{binding_of, hint, line_of, text_fingerprint};
+use validate::{binding_of, hint, key_on_line, line_of, text_fingerprint};
 
 /// A configuration file that cannot be used, with where and how to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -97,8 +99,8 @@ pub struct Config {
     pub generator_calls: BTreeMap<IdType, CallTemplate>,
     pub phases: Vec<PhaseRule>,
     pub per_file_ignores: Vec<PerFileIgnore>,
-    /// `consumers.name-evidence`: what a possible (name-only) consumer does.
-    pub name_evidence: NameEvidence,
+    /// `[consumers]`: name-only evidence, validators, extra UUID types, the target format.
+    pub consumers: ConsumerSettings,
 }
 
 impl Default for Config {
@@ -163,7 +165,7 @@ impl Config {
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
-                message: hint(err.message()),
+                message: hint(err.message(), key_on_line(text, line)),
             }
         };
         let raw = if is_pyproject {

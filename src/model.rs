@@ -279,7 +279,8 @@ impl NameSource {
 pub enum ConsumerKind {
     /// A class field or parameter annotated `UUID` (`Optional[UUID]`, `Mapped[uuid.UUID]`, ...).
     UuidAnnotation,
-    /// An ORM or schema column of a UUID type (`Column(UUID(...))`, `UUIDField`, ...).
+    /// An ORM or schema column of a UUID type (`Column(UUID(...))`, `UUIDField`, ...), or a
+    /// SQL column declared `UUID` in a DDL string.
     UuidColumn,
     /// Code that parses or checks the value as a UUID (`uuid.UUID(x)`, `isinstance(x, UUID)`).
     UuidParse,
@@ -287,6 +288,8 @@ pub enum ConsumerKind {
     Pattern,
     /// A test that patches this module's `uuid4`.
     PinnedTest,
+    /// A function named in `consumers.validators`: it checks a format the tool cannot see.
+    Validator,
 }
 
 impl ConsumerKind {
@@ -297,6 +300,7 @@ impl ConsumerKind {
             ConsumerKind::UuidParse => "uuid-parse",
             ConsumerKind::Pattern => "pattern",
             ConsumerKind::PinnedTest => "pinned-test",
+            ConsumerKind::Validator => "validator",
         }
     }
 }

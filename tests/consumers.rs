@@ -216,3 +216,101 @@ fn rewrite_leaves_consumed_sites_even_with_unknown_prefix() {
     assert!(!diff.contains("-    ref = str(uuid.uuid4())"), "{diff}");
     assert!(stderr.contains("consumer"), "{stderr}");
 }
+
+/// Runs `scan` in a project whose `pyproject.toml` is `config`: the exit code and stderr.
+fn config_error(config: &str) -> (Option<i32>, String) {
+    let dir = project(&[
+        ("app/a.py", "import uuid\n\nx = str(uuid.uuid4())\n"),
+        ("pyproject.toml", config),
+    ]);
+    let out = tool()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--no-cache"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn consumer_configuration_mistakes_name_file_line_and_fix() {
+    let header = "[project]\nname = \"x\"\n\n[tool.uuid-migrate.consumers]\n";
+    let cases = [
+        (
+            "target-format = { regex = \"[a-z+\", sample = \"x\" }\n",
+            ":5: consumers.target-format.regex = \"[a-z+\" does not compile",
+            "syntax of the `regex` crate",
+        ),
+        (
+            "name-evidence = \"manual\"\ntarget-format = { regex = '[a-z]+_\\d{13}', sample = \"{prefix}-123\" }\n",
+            ":6: consumers.target-format.sample = \"{prefix}-123\" (as `id-123`",
+            "does not fully match regex `[a-z]+_\\d{13}`: change the sample",
+        ),
+        (
+            "validators = \"pkg.ids.check\"\n",
+            ":5: `validators`: invalid type: string \"pkg.ids.check\", expected a sequence",
+            "write a list: `validators = [\"...\"]`",
+        ),
+        (
+            "validators = [\"pkg.ids.check\",\n  \"pkg.ids.check()\"]\n",
+            ":6: consumers.validators: `pkg.ids.check()` is not a function name",
+            "write a Python name",
+        ),
+        (
+            "uuid-types = [\"OrderId\", \"Order Id\"]\n",
+            ":5: consumers.uuid-types: `Order Id` is not a type name",
+            "write a Python name",
+        ),
+    ];
+    for (body, at, fix) in cases {
+        let (code, stderr) = config_error(&format!("{header}{body}"));
+        assert_eq!(code, Some(2), "{body}: {stderr}");
+        assert!(
+            stderr.contains(&format!("pyproject.toml{at}")),
+            "{body}: {stderr}"
+        );
+        assert!(stderr.contains(fix), "{body}: {stderr}");
+    }
+}
+
+#[test]
+fn the_target_format_sample_is_what_format_checks_see() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/consumers/target_format");
+    let json = scan(&base, &[]);
+    let site = sites(&json)
+        .iter()
+        .find(|s| s["path"] == "app/emit.py" && s["line"] == 7)
+        .unwrap();
+    let reasons = site["reasons"].to_string();
+    assert!(
+        reasons
+            .contains("accepts the replacement (sample `event-0123456789abcdef0123456789abcdef`)"),
+        "{reasons}"
+    );
+}
+
+#[test]
+fn sql_and_validator_reasons_name_the_place() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/consumers");
+    let reasons_at = |project: &str, path: &str, line: usize| {
+        let json = scan(&base.join(project), &[]);
+        let site = sites(&json)
+            .iter()
+            .find(|s| s["path"] == path && s["line"] == line)
+            .cloned()
+            .unwrap();
+        site["reasons"].to_string()
+    };
+    let sql = reasons_at("sql_ddl", "app/orders.py", 5);
+    assert!(
+        sql.contains("high risk: consumer: SQL column `orders.order_id` (uuid-column) at app/schema.py:4, via local `order_id` -> column `order_id` of `INSERT INTO orders`"),
+        "{sql}"
+    );
+    let validator = reasons_at("validator", "app/orders.py", 9);
+    assert!(
+        validator.contains("high risk: consumer: configured validator `app.ids.check_order_id` (validator) at app/orders.py:10, via local `order_id` -> argument 1 of `check_order_id(...)`"),
+        "{validator}"
+    );
+}

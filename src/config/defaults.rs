@@ -106,3 +106,8 @@ pub(super) const DEFAULT_ABBREVIATIONS: &[(&str, &str)] = &[
     ("connection", "conn"),
     ("request", "req"),
 ];
+
+/// The ids `UnifiedIdGenerator` makes: `<prefix>_<13-digit ms>_<counter>_<8 hex>`.
+pub const DEFAULT_TARGET_REGEX: &str = r"[a-z][a-z0-9_]*_\d{13}_\d+_[0-9a-f]{8}";
+/// One of them, for format checks; `{prefix}` is the site's prefix.
+pub const DEFAULT_TARGET_SAMPLE: &str = "{prefix}_1757927717565_2_b97ed28f";

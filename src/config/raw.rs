@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::path::PathBuf;
 
+use super::consumers::{ConsumerSettings, RawConsumers};
 use super::defaults::{
     DEFAULT_ABBREVIATIONS, DEFAULT_GENERATOR_CALL, DEFAULT_GENERATOR_IMPORT, DEFAULT_GENERIC_WORDS,
     DEFAULT_NOISE_WORDS, DEFAULT_NOT_ID_WORDS, DEFAULT_TEST_PATHS, DEFAULT_TYPE_WORDS,
@@ -13,7 +14,7 @@ use super::defaults::{
 use super::validate::{
     binding_of, glob, globset, is_identifier_like, typed_call_key, validate_call, validate_import,
 };
-use super::{CallTemplate, Config, NameEvidence, PerFileIgnore, PhaseRule};
+use super::{CallTemplate, Config, PerFileIgnore, PhaseRule};
 use crate::model::{Area, IdType, Risk, SiteKind};
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,12 +36,6 @@ pub(super) struct RawConfig {
     phases: Option<Vec<RawPhaseRule>>,
     per_file_ignores: Option<BTreeMap<String, Vec<RuleCode>>>,
     consumers: Option<RawConsumers>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(super) struct RawConsumers {
-    name_evidence: Option<NameEvidence>,
 }
 
 /// A rule code in the configuration (`"UM001"`), checked where it is written.
@@ -247,6 +242,7 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let consumers = ConsumerSettings::from_raw(raw.consumers)?;
         let root = std::path::absolute(&root).unwrap_or(root);
         Ok(Config {
             source,
@@ -268,10 +264,7 @@ impl Config {
             generator_calls,
             phases,
             per_file_ignores,
-            name_evidence: raw
-                .consumers
-                .and_then(|c| c.name_evidence)
-                .unwrap_or_default(),
+            consumers,
         })
     }
 }

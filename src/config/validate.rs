@@ -111,14 +111,31 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Turns serde's message into one that names the valid choices.
-pub(super) fn hint(message: &str) -> String {
+/// The key a `key = value` line sets (`validators`), if the line is one.
+pub(super) fn key_on_line(text: &str, line: usize) -> Option<&str> {
+    let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.\"".contains(c)))
+    .then_some(key)
+}
+
+/// Turns serde's message into one that names the key and how to write it.
+pub(super) fn hint(message: &str, key: Option<&str>) -> String {
     let message = message.trim().to_owned();
     if message.contains("unknown field") {
         return format!("{message} (see the README's configuration keys)");
     }
-    if message.contains("unknown variant") {
+    let Some(key) = key else {
         return message;
+    };
+    if message.contains("expected a sequence") {
+        return format!("`{key}`: {message}; write a list: `{key} = [\"...\"]`");
     }
-    message
+    if message.contains("missing field") {
+        return format!("`{key}`: {message} (see the README's configuration keys)");
+    }
+    format!("`{key}`: {message}")
 }

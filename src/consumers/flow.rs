@@ -11,10 +11,13 @@ use crate::util::words::WordIndex;
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
-use super::index::{FileNames, Import, column_typed, last_name, string_value, uuid_typed};
-use super::pattern::{SAMPLE_HEX, sample_id};
+use super::index::{FileNames, Import, last_name, string_value};
+use super::pattern::truncated_sample;
+use super::sql::insert_param;
+use super::types::UuidTypes;
 use super::{Anchor, Callee, Consumer, PatternCheck, Reached, Slot, Step};
 use crate::classify::Value;
+use crate::config::TargetFormat;
 use crate::model::{ConsumerKind, FLOW_SEPARATOR, Shape};
 use crate::syntax::{NodeExt, Parents, char_column, is_field, node_text};
 
@@ -33,6 +36,7 @@ pub struct FileFlow<'t, 'a> {
     tree: &'t Tree,
     src: &'a [u8],
     names: &'a FileNames,
+    types: UuidTypes<'a>,
     /// Identifiers in each scope node (function or module) with a given text, by scope and text.
     idents: FxHashMap<(usize, &'a str), Vec<Node<'t>>>,
     /// Identifiers in each scope node, by text: only for a tree with errors (`identifiers`).
@@ -52,11 +56,12 @@ pub struct FileFlow<'t, 'a> {
 }
 
 impl<'t, 'a> FileFlow<'t, 'a> {
-    pub fn new(tree: &'t Tree, src: &'a [u8], names: &'a FileNames) -> Self {
+    pub fn new(tree: &'t Tree, src: &'a [u8], names: &'a FileNames, types: UuidTypes<'a>) -> Self {
         FileFlow {
             tree,
             src,
             names,
+            types,
             idents: FxHashMap::default(),
             all_idents: FxHashMap::default(),
             words: FxHashMap::default(),
@@ -131,6 +136,12 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 "argument_list" => {
                     if let Some(call) = p.of(parent).filter(|c| c.kind_str() == "call") {
                         let index = self.index_in(parent, cur);
+                        if let Some(index) = index
+                            && let Some((found, shown)) =
+                                insert_param(call, parent, index, element, self.src)
+                        {
+                            out.push(step(found, trail, shown));
+                        }
                         if let Some(index) = index
                             && self.positional(p, call, parent, index, trail, out)
                         {
@@ -209,6 +220,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             Reached::Argument {
                 callee,
                 slot: Slot::Keyword(name.to_owned()),
+                line: call.start_position().row + 1,
+                column: char_column(call, self.src),
             },
             trail,
             shown,
@@ -223,7 +236,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             .field("function")
             .map(|f| self.text(f))
             .unwrap_or_default();
-        if column_typed(call, self.src) {
+        if self.types.column(call, self.src) {
             return Some(Consumer {
                 kind: ConsumerKind::UuidColumn,
                 what: format!("UUID column `{}`", one_line(self.text(call))),
@@ -263,7 +276,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             .field("left")
             .map(|l| self.text(l))
             .unwrap_or_default();
-        uuid_typed(self.text(annotation)).then(|| Consumer {
+        self.types.typed(self.text(annotation)).then(|| Consumer {
             kind: ConsumerKind::UuidAnnotation,
             what: format!("field `{field}: {}`", one_line(self.text(annotation))),
             line: assign.start_position().row + 1,
@@ -339,7 +352,10 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 return false;
             }
             "isinstance" if index == 0 => {
-                if positional.get(1).is_some_and(|t| uuid_typed(self.text(*t))) {
+                if positional
+                    .get(1)
+                    .is_some_and(|t| self.types.typed(self.text(*t)))
+                {
                     out.push(direct(
                         ConsumerKind::UuidParse,
                         format!("`{}`", one_line(self.text(call))),
@@ -388,6 +404,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             Reached::Argument {
                 callee,
                 slot: Slot::Positional(index),
+                line,
+                column,
             },
             trail,
             shown,
@@ -422,7 +440,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             return;
         };
         if let Some(annotation) = assign.field("type")
-            && uuid_typed(self.text(annotation))
+            && self.types.typed(self.text(annotation))
         {
             out.push(step(
                 Reached::Direct(Consumer {
@@ -473,6 +491,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                         Reached::Argument {
                             callee: class,
                             slot: Slot::Keyword(attr.to_owned()),
+                            line: assign.start_position().row + 1,
+                            column: char_column(assign, self.src),
                         },
                         trail,
                         shown,
@@ -898,10 +918,11 @@ fn enclosing_class<'t, 's>(p: &Parents<'t>, node: Node<'t>, src: &'s [u8]) -> Op
 pub fn value_and_sample<'t>(
     value: &Value<'t>,
     prefix: Option<&str>,
+    format: &TargetFormat,
     src: &[u8],
 ) -> (Node<'t>, String) {
-    let whole = sample_id(prefix.unwrap_or("id"));
-    let cut = |n: Option<usize>| SAMPLE_HEX[..n.unwrap_or(8).min(8)].to_owned();
+    let whole = format.sample(prefix);
+    let cut = |n: Option<usize>| truncated_sample(&whole, n.unwrap_or(8).min(8));
     if let Some(concat) = &value.concat {
         return (concat.node, whole);
     }

@@ -6,16 +6,31 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
+use super::sql::{DDL_NEEDLES, SqlColumn, declared_columns};
+use super::types::UuidTypes;
 use super::{Anchor, Consumer, PatternCheck};
 use crate::model::ConsumerKind;
 use crate::syntax::{NodeExt, char_column, node_text};
 
-/// Bytes that a file declaring a consumer must contain (a cheap test before any parse).
-pub const NEEDLES: [&str; 5] = ["UUID", "Uuid", "uuid4", "pattern=", "regex="];
+/// Bytes that a file declaring a consumer must contain (a cheap test before any parse), besides
+/// the DDL needles and the configured UUID types (`needles`).
+const NEEDLES: [&str; 5] = ["UUID", "Uuid", "uuid4", "pattern=", "regex="];
+
+/// Every needle for a configuration: the built-in ones, `CREATE TABLE` / `ALTER TABLE`, and each
+/// configured UUID type no built-in needle already finds (`OrderId`, not `ShortUUID`).
+pub fn needles<'c>(types: UuidTypes<'c>) -> Vec<&'c str> {
+    let mut all: Vec<&'c str> = NEEDLES.iter().chain(DDL_NEEDLES.iter()).copied().collect();
+    for t in types.configured() {
+        if !NEEDLES.iter().any(|n| t.contains(n)) {
+            all.push(t);
+        }
+    }
+    all
+}
 
 /// Whether the bytes can declare a consumer: a needle on a line that is not an import.
-pub fn may_declare(raw: &[u8]) -> bool {
-    NEEDLES.iter().any(|n| {
+pub fn may_declare(raw: &[u8], needles: &[&str]) -> bool {
+    needles.iter().any(|n| {
         memchr::memmem::find_iter(raw, n.as_bytes()).any(|at| {
             let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
             let line = raw[line_start..at].trim_ascii_start();
@@ -70,11 +85,16 @@ pub struct FileIndex {
     pub classes: Vec<ClassDecl>,
     pub functions: Vec<FunctionDecl>,
     pub pins: Vec<Pin>,
+    /// Columns its SQL strings declare `UUID`.
+    pub sql_columns: Vec<SqlColumn>,
 }
 
 impl FileIndex {
     pub fn is_empty(&self) -> bool {
-        self.classes.is_empty() && self.functions.is_empty() && self.pins.is_empty()
+        self.classes.is_empty()
+            && self.functions.is_empty()
+            && self.pins.is_empty()
+            && self.sql_columns.is_empty()
     }
 }
 
@@ -95,36 +115,6 @@ pub struct FileNames {
     pub defined: FxHashSet<String>,
     /// Module-level `NAME = re.compile("...")`.
     pub regexes: FxHashMap<String, PatternCheck>,
-}
-
-/// Identifiers that name a UUID type.
-const UUID_TYPES: [&str; 9] = [
-    "UUID",
-    "UUID1",
-    "UUID3",
-    "UUID4",
-    "UUID5",
-    "Uuid",
-    "UUIDType",
-    "UUIDField",
-    "PG_UUID",
-];
-/// Identifiers that let a string through beside a UUID (`Union[UUID, str]`).
-const STRING_TYPES: [&str; 6] = ["str", "Any", "object", "StrictStr", "AnyStr", "constr"];
-
-/// Whether a type expression is UUID-typed: names a UUID type and no string alternative.
-pub fn uuid_typed(text: &str) -> bool {
-    let mut uuid = false;
-    for word in text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-    {
-        if STRING_TYPES.contains(&word) {
-            return false;
-        }
-        uuid |= UUID_TYPES.contains(&word);
-    }
-    uuid
 }
 
 /// The last dotted component of a callee: `Column` for `sa.Column`.
@@ -170,6 +160,7 @@ fn line_of(node: Node<'_>) -> usize {
 
 /// What a class field's annotation and value say it consumes.
 fn field_consumer(
+    types: UuidTypes<'_>,
     annotation: Option<Node<'_>>,
     value: Option<Node<'_>>,
     src: &[u8],
@@ -178,7 +169,7 @@ fn field_consumer(
         if let Some(check) = pattern_in(a, src) {
             return Some((ConsumerKind::Pattern, Some(check)));
         }
-        if uuid_typed(node_text(a, src)) {
+        if types.typed(node_text(a, src)) {
             return Some((ConsumerKind::UuidAnnotation, None));
         }
     }
@@ -186,34 +177,9 @@ fn field_consumer(
     if let Some(check) = pattern_in(value, src) {
         return Some((ConsumerKind::Pattern, Some(check)));
     }
-    column_typed(value, src).then_some((ConsumerKind::UuidColumn, None))
-}
-
-/// Whether a call makes a UUID column or schema field: `UUIDField()`, `fields.UUID()`,
-/// `Column(UUID(as_uuid=True))`, `mapped_column(UUIDType(binary=False), default=...)`.
-pub fn column_typed(call: Node<'_>, src: &[u8]) -> bool {
-    let Some(function) = call.field("function") else {
-        return false;
-    };
-    if UUID_TYPES.contains(&last_name(node_text(function, src))) {
-        return true;
-    }
-    let Some(args) = call.field("arguments") else {
-        return false;
-    };
-    let mut cursor = args.walk();
-    args.named_children(&mut cursor)
-        .any(|arg| match arg.kind_str() {
-            "keyword_argument" => {
-                let name = arg.field("name").map(|n| node_text(n, src));
-                matches!(name, Some("type_" | "sa_type" | "sa_column"))
-                    && arg
-                        .field("value")
-                        .is_some_and(|v| uuid_typed(node_text(v, src)))
-            }
-            "string" | "comment" => false,
-            _ => uuid_typed(node_text(arg, src)),
-        })
+    types
+        .column(value, src)
+        .then_some((ConsumerKind::UuidColumn, None))
 }
 
 /// A `pattern=` / `regex=` keyword with a literal, anywhere in `node` (a `Field(...)`, a
@@ -253,16 +219,17 @@ struct FunctionCtx {
     params: Vec<String>,
 }
 
-#[derive(Default)]
-struct Builder {
+struct Builder<'c> {
+    types: UuidTypes<'c>,
     classes: FxHashMap<String, ClassDecl>,
     class_order: Vec<String>,
     functions: Vec<FunctionDecl>,
     pins: Vec<Pin>,
+    sql_columns: Vec<SqlColumn>,
     names: FileNames,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn add_field(&mut self, class: &str, name: &str, consumer: Consumer) {
         if !self.classes.contains_key(class) {
             self.class_order.push(class.to_owned());
@@ -340,18 +307,35 @@ const EXPRESSION_KINDS: [&str; 27] = [
 /// that hold none: a walk of every node costs more than the rest of the analysis. Statements
 /// are always entered (words common in them, `self` or `def`, would cost more to find).
 struct Hits {
-    /// Start offsets of every `CALL_WORDS` occurrence, sorted.
+    /// Start offsets of every `CALL_WORDS` and `DDL_NEEDLES` occurrence, sorted.
     calls: Vec<usize>,
+    /// Start offsets of every `DDL_NEEDLES` occurrence, sorted.
+    ddl: Vec<usize>,
 }
 
 impl Hits {
     fn new(src: &[u8]) -> Self {
-        let mut calls: Vec<usize> = CALL_WORDS
-            .iter()
-            .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
-            .collect();
-        calls.sort_unstable();
-        Hits { calls }
+        let find = |words: &[&str]| -> Vec<usize> {
+            let mut found: Vec<usize> = words
+                .iter()
+                .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let ddl = find(&DDL_NEEDLES);
+        let mut calls = find(&CALL_WORDS);
+        if !ddl.is_empty() {
+            calls.extend(&ddl);
+            calls.sort_unstable();
+        }
+        Hits { calls, ddl }
+    }
+
+    /// Whether `node` holds a DDL needle (a string literal worth reading as SQL).
+    fn holds_ddl(&self, node: Node<'_>) -> bool {
+        let i = self.ddl.partition_point(|&h| h < node.start_byte());
+        self.ddl.get(i).is_some_and(|&h| h < node.end_byte())
     }
 
     /// Whether `node`'s subtree can hold something `extract` acts on: anything but an
@@ -366,9 +350,17 @@ impl Hits {
 }
 
 /// Extracts the file's consumers and names from its (possibly sliced) tree.
-pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
+pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, FileNames) {
     let hits = Hits::new(src);
-    let mut b = Builder::default();
+    let mut b = Builder {
+        types,
+        classes: FxHashMap::default(),
+        class_order: Vec::new(),
+        functions: Vec::new(),
+        pins: Vec::new(),
+        sql_columns: Vec::new(),
+        names: FileNames::default(),
+    };
     let mut classes: Vec<String> = Vec::new();
     let mut functions: Vec<FunctionCtx> = Vec::new();
     // (node, class index, function index): contexts by index so the stack stays `Copy`.
@@ -412,7 +404,7 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
                 let index = b.functions.len() - 1;
                 for (position, (param, annotation)) in params.iter().enumerate() {
                     if let Some(a) = annotation
-                        && uuid_typed(node_text(*a, src))
+                        && b.types.typed(node_text(*a, src))
                     {
                         let what = format!(
                             "parameter `{param}` of `{}`",
@@ -437,6 +429,10 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
                     params: params.into_iter().map(|(p, _)| p).collect(),
                 });
                 child_function = Some(functions.len() - 1);
+            }
+            "string" | "concatenated_string" if hits.holds_ddl(node) => {
+                declared_columns(node, src, &mut b.sql_columns);
+                continue;
             }
             "call" => {
                 let ctx = Ctx {
@@ -480,6 +476,8 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
         .into_iter()
         .filter(|f| !f.params.is_empty())
         .collect();
+    let mut sql_columns = b.sql_columns;
+    sql_columns.sort_by_key(|c| c.line);
     let mut pins = b.pins;
     for pin in pins.iter_mut().filter(|p| p.module == "uuid") {
         pin.reaches = b
@@ -500,6 +498,7 @@ pub fn extract(tree: &Tree, src: &[u8]) -> (FileIndex, FileNames) {
             classes: classes_out,
             functions: functions_out,
             pins,
+            sql_columns,
         },
         b.names,
     )
@@ -544,7 +543,7 @@ fn parameters<'t>(def: Node<'t>, src: &[u8], method: bool) -> Vec<(String, Optio
 }
 
 /// Fields declared directly in a class body: `x: Ann = value`, `x = Column(...)`.
-fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
+fn class_fields(b: &mut Builder<'_>, class: &str, body: Node<'_>, src: &[u8]) {
     let mut cursor = body.walk();
     for stmt in body.named_children(&mut cursor) {
         if stmt.kind_str() != "expression_statement" {
@@ -560,7 +559,7 @@ fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
             continue;
         };
         if let Some((kind, pattern)) =
-            field_consumer(assign.field("type"), assign.field("right"), src)
+            field_consumer(b.types, assign.field("type"), assign.field("right"), src)
         {
             let name = node_text(left, src);
             b.add_field(
@@ -580,7 +579,7 @@ fn class_fields(b: &mut Builder, class: &str, body: Node<'_>, src: &[u8]) {
 
 /// `self.x = p` in a method, where `p` is a consuming parameter: field `x` consumes too.
 fn self_assignment(
-    b: &mut Builder,
+    b: &mut Builder<'_>,
     assign: Node<'_>,
     src: &[u8],
     class: Option<&str>,
@@ -595,7 +594,7 @@ fn self_assignment(
         return;
     };
     if let Some(a) = assign.field("type")
-        && uuid_typed(node_text(a, src))
+        && b.types.typed(node_text(a, src))
     {
         b.add_field(
             class,
@@ -636,7 +635,7 @@ fn self_attribute<'s>(node: Node<'_>, src: &'s [u8]) -> Option<&'s str> {
 }
 
 /// A call in the file: a UUID parse of a parameter or field, or a test patching `uuid4`.
-fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
+fn call(b: &mut Builder<'_>, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
     let Some(function) = call.field("function") else {
         return;
     };
@@ -649,7 +648,7 @@ fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
         return;
     };
     if last == "UUID" || last == "isinstance" {
-        let Some(target) = parsed_argument(args, src, last == "isinstance") else {
+        let Some(target) = parsed_argument(b.types, args, src, last == "isinstance") else {
             return;
         };
         let consumer = |what: String| Consumer {
@@ -694,12 +693,17 @@ fn call(b: &mut Builder, call: Node<'_>, src: &[u8], ctx: Ctx<'_>) {
 }
 
 /// The value a `UUID(x)` / `UUID(hex=x)` / `isinstance(x, UUID)` parses, through `str(...)`.
-fn parsed_argument<'t>(args: Node<'t>, src: &[u8], isinstance: bool) -> Option<Node<'t>> {
+fn parsed_argument<'t>(
+    types: UuidTypes<'_>,
+    args: Node<'t>,
+    src: &[u8],
+    isinstance: bool,
+) -> Option<Node<'t>> {
     let mut cursor = args.walk();
     let children: Vec<Node<'t>> = args.named_children(&mut cursor).collect();
     let target = if isinstance {
         let ty = children.get(1)?;
-        if !uuid_typed(node_text(*ty, src)) {
+        if !types.typed(node_text(*ty, src)) {
             return None;
         }
         children.first().copied()?
@@ -730,7 +734,7 @@ pub fn unwrap_str<'t>(node: Node<'t>, src: &[u8]) -> Node<'t> {
 
 /// A test's `patch("pkg.mod.uuid4")`, `patch.object(mod, "uuid4")`,
 /// `monkeypatch.setattr("pkg.mod.uuid4", f)` or `monkeypatch.setattr(mod, "uuid4", f)`.
-fn pin(b: &mut Builder, call: Node<'_>, args: Node<'_>, src: &[u8]) {
+fn pin(b: &mut Builder<'_>, call: Node<'_>, args: Node<'_>, src: &[u8]) {
     let mut cursor = args.walk();
     let children: Vec<Node<'_>> = args
         .named_children(&mut cursor)
@@ -848,5 +852,30 @@ fn imports(node: Node<'_>, src: &[u8], out: &mut FxHashMap<String, Import>) {
                 name: Some(node_text(name, src).to_owned()),
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefilter_sees_ddl_and_configured_types_outside_imports() {
+        let none = needles(UuidTypes::default());
+        assert!(may_declare(
+            b"SQL = \"create table t (order_id uuid)\"\n",
+            &none
+        ));
+        assert!(may_declare(
+            b"q = '''\n  ALTER TABLE t ADD x uuid'''\n",
+            &none
+        ));
+        assert!(!may_declare(b"rows = table.select()\n", &none));
+        let configured = vec!["OrderId".to_owned(), "ShortUUID".to_owned()];
+        let some = needles(UuidTypes::new(&configured));
+        assert_eq!(some.len(), none.len() + 1, "ShortUUID is found by `UUID`");
+        assert!(may_declare(b"class A:\n    order_id: OrderId\n", &some));
+        assert!(!may_declare(b"from t import OrderId\n", &some));
+        assert!(!may_declare(b"class A:\n    order_id: OrderId\n", &none));
     }
 }

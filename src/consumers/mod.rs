@@ -13,6 +13,9 @@ pub mod flow;
 pub mod index;
 pub mod pattern;
 pub mod resolve;
+pub mod sql;
+pub mod types;
+pub mod validators;
 
 use serde::{Deserialize, Serialize};
 
@@ -81,12 +84,21 @@ pub enum Slot {
 pub enum Reached {
     /// A consumer found in the file itself (a parse, an annotated local, a typed column default).
     Direct(Consumer),
-    /// An argument of a call: the callee's parameter or the constructed class's field.
-    Argument { callee: Callee, slot: Slot },
+    /// An argument of a call: the callee's parameter or the constructed class's field; `line`
+    /// is the call's.
+    Argument {
+        callee: Callee,
+        slot: Slot,
+        /// Where the call is (a configured validator's position).
+        line: usize,
+        column: usize,
+    },
     /// `self.x = value` in a method of `class` (defined in this file).
     SelfField { class: String, field: String },
     /// `obj.x = value` or `{"x": value}` on something of unknown type: names only.
     Named { name: String },
+    /// A parameter of an `INSERT INTO table (..., column, ...) VALUES (...)` run by the call.
+    SqlColumn { table: String, column: String },
 }
 
 /// One place reached, with the steps that led there.

@@ -1,18 +1,18 @@
 //! Format checks: does a sample replacement pass a Python pattern? The sample is an id in the
-//! target format (`<prefix>_<13-digit ms>_<counter>_<8 hex>`); the pattern is tried with the
-//! `regex` crate. A pattern the crate cannot compile (lookaround, backreferences) gives no
+//! target format (`consumers.target-format`, by default `<prefix>_<13-digit ms>_<counter>_<8
+//! hex>`); the pattern is tried with the `regex` crate. A pattern the crate cannot compile (lookaround, backreferences) gives no
 //! answer: the caller treats it as a possible consumer.
 
 use super::{Anchor, PatternCheck};
 
-/// Milliseconds, counter and random part of every sample.
-const SAMPLE_TAIL: &str = "1757927717565_2_b97ed28f";
-/// The random part alone, for a truncated site.
-pub const SAMPLE_HEX: &str = "b97ed28f";
-
-/// A whole replacement id with this prefix.
-pub fn sample_id(prefix: &str) -> String {
-    format!("{prefix}_{SAMPLE_TAIL}")
+/// What a truncated site's rewrite keeps of the id (`[-n:]`): its last `n` characters.
+pub fn truncated_sample(whole: &str, n: usize) -> String {
+    let start = whole
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(at, _)| at);
+    whole[start..].to_owned()
 }
 
 /// Whether `sample` passes the check; `None` when the pattern cannot be compiled.
@@ -51,6 +51,11 @@ fn translate(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::TargetFormat;
+
+    fn sample_id(prefix: &str) -> String {
+        TargetFormat::default().sample(Some(prefix))
+    }
 
     fn check(pattern: &str, anchor: Anchor) -> PatternCheck {
         PatternCheck {
@@ -62,6 +67,17 @@ mod tests {
     #[test]
     fn sample_has_the_target_format() {
         assert_eq!(sample_id("event"), "event_1757927717565_2_b97ed28f");
+        assert_eq!(
+            TargetFormat::default().sample(None),
+            "id_1757927717565_2_b97ed28f"
+        );
+    }
+
+    #[test]
+    fn a_truncated_sample_is_the_tail_the_rewrite_keeps() {
+        assert_eq!(truncated_sample(&sample_id("event"), 8), "b97ed28f");
+        assert_eq!(truncated_sample(&sample_id("event"), 4), "d28f");
+        assert_eq!(truncated_sample("ab", 8), "ab");
     }
 
     #[test]

@@ -9,6 +9,8 @@ use rustc_hash::FxHashMap;
 
 use super::index::{ClassDecl, FieldDecl, FileIndex, FunctionDecl, ParamDecl, Pin};
 use super::pattern::passes;
+use super::sql::SqlColumn;
+use super::validators;
 use super::{Callee, Consumer, FileFacts, Reached, SiteFlow, Slot};
 use crate::config::{Config, NameEvidence};
 use crate::model::{ConsumerEvidence, ConsumerKind, FormatCheck, Reason, Site};
@@ -21,6 +23,8 @@ pub struct RepoIndex<'a> {
     functions: FxHashMap<&'a str, Vec<(usize, &'a FunctionDecl)>>,
     /// Consuming fields by field name, for name-only matches.
     fields: FxHashMap<&'a str, Vec<(usize, &'a ClassDecl, &'a FieldDecl)>>,
+    /// Columns SQL strings declare `UUID`, by column name in lower case.
+    sql_columns: FxHashMap<String, Vec<(usize, &'a SqlColumn)>>,
     pins: Vec<(usize, &'a Pin)>,
     /// The pins that can apply to the sites of one file (`pins_for`), for the file asked last:
     /// they depend on the file's module only, so are worked out once per file, not per site.
@@ -71,6 +75,7 @@ impl<'a> RepoIndex<'a> {
             classes: FxHashMap::default(),
             functions: FxHashMap::default(),
             fields: FxHashMap::default(),
+            sql_columns: FxHashMap::default(),
             pins: Vec::new(),
             file_pins: RefCell::new(None),
         };
@@ -80,6 +85,7 @@ impl<'a> RepoIndex<'a> {
                 classes,
                 functions,
                 pins,
+                sql_columns,
             } = &facts.index;
             for class in classes {
                 index
@@ -104,6 +110,13 @@ impl<'a> RepoIndex<'a> {
             }
             for pin in pins {
                 index.pins.push((i, pin));
+            }
+            for column in sql_columns {
+                index
+                    .sql_columns
+                    .entry(column.column.to_ascii_lowercase())
+                    .or_default()
+                    .push((i, column));
             }
         }
         index
@@ -231,6 +244,16 @@ impl<'a> RepoIndex<'a> {
         found
     }
 
+    /// The first UUID column of a DDL string named `name`, unless the name is only noise words
+    /// (`id` is every table's key): the evidence is the name alone.
+    fn sql_named(&self, name: &str, config: &Config) -> Option<(usize, Consumer)> {
+        if is_noise(name, config) {
+            return None;
+        }
+        let (file, column) = self.sql_columns.get(&name.to_ascii_lowercase())?.first()?;
+        Some((*file, sql_consumer(column)))
+    }
+
     /// The verdict reasons of one site of file `from`.
     pub fn reasons(
         &self,
@@ -244,7 +267,7 @@ impl<'a> RepoIndex<'a> {
         let mut add =
             |kind: ConsumerKind, what: &str, at: Place, evidence: ConsumerEvidence, flow: &str| {
                 if evidence == ConsumerEvidence::Possible
-                    && config.name_evidence == NameEvidence::Ignore
+                    && config.consumers.name_evidence == NameEvidence::Ignore
                 {
                     return;
                 }
@@ -329,15 +352,50 @@ impl<'a> RepoIndex<'a> {
                 };
                 match &step.reached {
                     Reached::Direct(consumer) => judge(from, consumer, ConsumerEvidence::Resolved),
-                    Reached::Argument { callee, slot } => {
+                    Reached::Argument {
+                        callee,
+                        slot,
+                        line,
+                        column,
+                    } => {
+                        let module = &self.files[from].1;
+                        for v in validators::called(&config.consumers.validators, callee, module) {
+                            let consumer = Consumer {
+                                kind: ConsumerKind::Validator,
+                                what: format!("configured validator `{}`", v.configured),
+                                line: *line,
+                                column: *column,
+                                pattern: None,
+                            };
+                            judge(from, &consumer, ConsumerEvidence::Resolved);
+                        }
                         let found = self.consumers_of(callee, slot, from);
                         let any_resolved = found.iter().any(|(_, _, r)| *r);
+                        let none = found.is_empty();
                         for (file, consumer, resolved) in found {
                             if resolved {
                                 judge(file, consumer, ConsumerEvidence::Resolved);
                             } else if !any_resolved {
                                 judge(file, consumer, ConsumerEvidence::Possible);
                             }
+                        }
+                        // A keyword named like a UUID column of some table's DDL.
+                        if let Slot::Keyword(name) = slot
+                            && none
+                            && let Some((file, consumer)) = self.sql_named(name, config)
+                        {
+                            judge(file, &consumer, ConsumerEvidence::Possible);
+                        }
+                    }
+                    Reached::SqlColumn { table, column } => {
+                        for (file, c) in self
+                            .sql_columns
+                            .get(&column.to_ascii_lowercase())
+                            .into_iter()
+                            .flatten()
+                            .filter(|(_, c)| c.in_table(table))
+                        {
+                            judge(*file, &sql_consumer(c), ConsumerEvidence::Resolved);
                         }
                     }
                     Reached::SelfField { class, field } => {
@@ -350,15 +408,14 @@ impl<'a> RepoIndex<'a> {
                         }
                     }
                     // A name of noise words only (`id`, `uuid`) says nothing about its field.
-                    Reached::Named { name }
-                        if crate::util::words::split_words(name)
-                            .iter()
-                            .all(|w| config.noise_words.contains(w)) => {}
+                    Reached::Named { name } if is_noise(name, config) => {}
                     Reached::Named { name } => {
                         if let Some((file, _, f)) =
                             self.fields.get(name.as_str()).and_then(|v| v.first())
                         {
                             judge(*file, &f.consumer, ConsumerEvidence::Possible);
+                        } else if let Some((file, consumer)) = self.sql_named(name, config) {
+                            judge(file, &consumer, ConsumerEvidence::Possible);
                         }
                     }
                 }
@@ -406,6 +463,24 @@ struct Place {
     file: usize,
     line: usize,
     column: usize,
+}
+
+/// Whether a name is made of noise words only (`id`, `uuid`): it says nothing about its field.
+fn is_noise(name: &str, config: &Config) -> bool {
+    crate::util::words::split_words(name)
+        .iter()
+        .all(|w| config.noise_words.contains(w))
+}
+
+/// A DDL column as a consumer.
+fn sql_consumer(column: &SqlColumn) -> Consumer {
+    Consumer {
+        kind: ConsumerKind::UuidColumn,
+        what: column.what(),
+        line: column.line,
+        column: column.column_number,
+        pattern: None,
+    }
 }
 
 /// The consumer reasons of every site, by the site's file (display path) and offset.

@@ -16,6 +16,7 @@ use crate::classify::classify;
 use crate::classify::suppression;
 use crate::config::{Config, ConfigError, Configs};
 use crate::consumers::flow::{FileFlow, value_and_sample};
+use crate::consumers::types::UuidTypes;
 use crate::consumers::{FileFacts, RepoIndex, SiteFlow, Verdicts};
 use crate::fingerprint::{
     fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
@@ -274,7 +275,9 @@ fn read_and_analyze(
     metadata: &std::fs::Metadata,
     config: &Config,
 ) -> Result<(Vec<Site>, FileFacts), String> {
-    let wanted = |raw: &[u8]| may_contain_site(raw) || crate::consumers::index::may_declare(raw);
+    let needles = crate::consumers::index::needles(uuid_types(config));
+    let wanted =
+        |raw: &[u8]| may_contain_site(raw) || crate::consumers::index::may_declare(raw, &needles);
     let Some(raw) = read::read_opened(file, metadata, config, wanted)? else {
         return Ok((Vec::new(), FileFacts::default()));
     };
@@ -295,12 +298,17 @@ fn read_and_analyze(
     Ok((Vec::new(), declarations(&source.text, config)))
 }
 
+/// The UUID type names the configuration adds to the built-in ones.
+fn uuid_types(config: &Config) -> UuidTypes<'_> {
+    UuidTypes::new(&config.consumers.uuid_types)
+}
+
 /// What a file without sites declares: only the lines that can declare a consumer are parsed.
 fn declarations(text: &str, config: &Config) -> FileFacts {
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
-    let tree = match crate::syntax::slice::plan_containing(text, &crate::consumers::index::NEEDLES)
-    {
+    let needles = crate::consumers::index::needles(uuid_types(config));
+    let tree = match crate::syntax::slice::plan_containing(text, &needles) {
         Some(ranges) if ranges.is_empty() => return FileFacts::default(),
         Some(ranges) => match parse_ranges(text, &ranges, budget) {
             Ok(tree) if !tree.root_node().has_error() => tree,
@@ -314,7 +322,7 @@ fn declarations(text: &str, config: &Config) -> FileFacts {
             Err(_) => return FileFacts::default(),
         },
     };
-    let (index, _) = crate::consumers::index::extract(&tree, text.as_bytes());
+    let (index, _) = crate::consumers::index::extract(&tree, text.as_bytes(), uuid_types(config));
     FileFacts {
         index,
         flows: Vec::new(),
@@ -359,7 +367,8 @@ fn analyze_parts(
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
     let sliced = match strategy {
         ParseStrategy::Sliced if with_facts => {
-            crate::syntax::slice::plan_for_flow(text, config, &crate::consumers::index::NEEDLES)
+            let needles = crate::consumers::index::needles(uuid_types(config));
+            crate::syntax::slice::plan_for_flow(text, config, &needles)
         }
         ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
         ParseStrategy::Full => None,
@@ -386,11 +395,11 @@ fn analyze_parts(
     )> = None;
     let found_sites = find_sites(&tree, text);
     let (index, names) = if with_facts {
-        crate::consumers::index::extract(&tree, src)
+        crate::consumers::index::extract(&tree, src, uuid_types(config))
     } else {
         Default::default()
     };
-    let mut file_flow = FileFlow::new(&tree, src, &names);
+    let mut file_flow = FileFlow::new(&tree, src, &names, uuid_types(config));
     let mut flows = Vec::new();
     for found in found_sites {
         let mut classified = classify(&found, src, rel_path, config);
@@ -398,6 +407,7 @@ fn analyze_parts(
             let (start, sample) = value_and_sample(
                 &classified.value,
                 classified.classification.prefix.as_deref(),
+                &config.consumers.target_format,
                 src,
             );
             let steps = file_flow.follow(&found.parents, start);

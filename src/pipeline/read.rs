@@ -20,7 +20,7 @@ pub fn read_opened(
     mut file: std::fs::File,
     metadata: &std::fs::Metadata,
     config: &Config,
-    wanted: fn(&[u8]) -> bool,
+    wanted: impl Fn(&[u8]) -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
     if metadata.len() > config.max_file_size {
         return Err(format!(
