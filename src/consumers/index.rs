@@ -30,13 +30,19 @@ pub fn needles<'c>(types: UuidTypes<'c>) -> Vec<&'c str> {
 
 /// Whether the bytes can declare a consumer: a needle on a line that is not an import.
 pub fn may_declare(raw: &[u8], needles: &[&str]) -> bool {
-    needles.iter().any(|n| {
-        memchr::memmem::find_iter(raw, n.as_bytes()).any(|at| {
-            let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
-            let line = raw[line_start..at].trim_ascii_start();
-            !(line.starts_with(b"import ") || line.starts_with(b"from ") || line.starts_with(b"#"))
-        })
-    })
+    let mut found = false;
+    crate::util::needles::for_each_start(raw, needles, |at| {
+        let line_start = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |i| i + 1);
+        let line = raw[line_start..at].trim_ascii_start();
+        found =
+            !(line.starts_with(b"import ") || line.starts_with(b"from ") || line.starts_with(b"#"));
+        if found {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    found
 }
 
 /// A class field that consumes the value.
@@ -314,12 +320,23 @@ struct Hits {
 }
 
 impl Hits {
-    fn new(src: &[u8]) -> Self {
+    /// The hits in the bytes the tree was parsed from (a sliced parse covers a few percent of
+    /// the file: only those bytes are searched).
+    fn new(src: &[u8], tree: &Tree) -> Self {
+        let parsed: Vec<std::ops::Range<usize>> = tree
+            .included_ranges()
+            .iter()
+            .map(|r| r.start_byte.min(src.len())..r.end_byte.min(src.len()))
+            .collect();
+        // One `memmem` pass per word: for these few rare words that beats one automaton pass.
         let find = |words: &[&str]| -> Vec<usize> {
-            let mut found: Vec<usize> = words
-                .iter()
-                .flat_map(|w| memchr::memmem::find_iter(src, w.as_bytes()))
-                .collect();
+            let mut found: Vec<usize> = Vec::new();
+            for w in words {
+                let finder = memchr::memmem::Finder::new(w.as_bytes());
+                for r in &parsed {
+                    found.extend(finder.find_iter(&src[r.clone()]).map(|at| r.start + at));
+                }
+            }
             found.sort_unstable();
             found
         };
@@ -351,7 +368,7 @@ impl Hits {
 
 /// Extracts the file's consumers and names from its (possibly sliced) tree.
 pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, FileNames) {
-    let hits = Hits::new(src);
+    let hits = Hits::new(src, tree);
     let mut b = Builder {
         types,
         classes: FxHashMap::default(),

@@ -353,9 +353,10 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
         let end = block_end(&lines, h);
         let body = lines[h].start..lines[end].end;
         let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
-        // A name searched again in the same body would mark no new line: searched once. The
-        // body's words are indexed once, so many locals cost the body once, not once each.
-        let mut searched: std::collections::HashSet<(&str, bool)> = Default::default();
+        // A name searched again in the same body would mark no new line: searched once, in one
+        // `WordIndex` (many locals cost the body once, not once each). `uuid`, the receiver of
+        // every `uuid.uuid4()`, is not searched: every line naming it is in the slice already.
+        let mut searched: std::collections::HashSet<(&str, bool)> = [("uuid", true)].into();
         let words = crate::util::words::WordIndex::new(&text[body.clone()]);
         for _ in 0..2 {
             let mut next = Vec::new();
@@ -433,17 +434,16 @@ fn include_containing(
     include: &mut [bool],
     needles: &[&str],
 ) {
-    for needle in needles {
-        for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
-            if let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
-                && at < lines[l].end
-                && lines[l].first != "import"
-                && lines[l].first != "from"
-            {
-                include[l] = true;
-            }
+    crate::util::needles::for_each_start(text.as_bytes(), needles, |at| {
+        if let Some(l) = lines.partition_point(|l| l.start <= at).checked_sub(1)
+            && at < lines[l].end
+            && lines[l].first != "import"
+            && lines[l].first != "from"
+        {
+            include[l] = true;
         }
-    }
+        std::ops::ControlFlow::Continue(())
+    });
 }
 
 /// The last line of a block (the header itself when it has no body line).
