@@ -42,10 +42,17 @@ def main():
     rows = load(a.split)
     found = {pkg: scan(a.bin, a.root, pkg) for pkg in sorted({r["package"] for r in rows})}
     c = collections.Counter(); misses = []
+    # The consumer verdict itself (JSON version 2: a blocking entry in `consumers`), apart from
+    # sites that are manual for other reasons: its precision and recall.
+    v = collections.Counter()
     for r in rows:
         s = found[r["package"]].get((r["path"], r["line"], r["column"]))
         if s is None:
             c["not reported"] += 1; misses.append(("not reported", r)); continue
+        blocked = any(x.get("verdict") == "blocks" for x in s.get("consumers", []))
+        if r["consumer"] in ("uuid", "format", "pinned", "none"):
+            positive = r["consumer"] != "none"
+            v[("flagged" if blocked else "not flagged", positive)] += 1
         if r["consumer"] in ("uuid", "format", "pinned"):
             if s["fixable"]:
                 c[f"{r['consumer']}: missed (fixable, unsafe)"] += 1; misses.append(("missed", r))
@@ -62,6 +69,10 @@ def main():
     caught = sum(v for k, v in c.items() if k.endswith("caught (manual)"))
     if pos:
         print(f"  consumer recall: {caught}/{pos} = {caught / pos:.0%}")
+    tp, fp, fn = v[("flagged", True)], v[("flagged", False)], v[("not flagged", True)]
+    if tp + fp:
+        print(f"  consumer verdicts: precision {tp}/{tp + fp} = {tp / (tp + fp):.0%}, "
+              f"recall {tp}/{tp + fn} = {tp / (tp + fn):.0%} (sites with a blocking consumer)")
     if a.v:
         for why, r in misses:
             print(f"{why}: {r['package']}/{r['path']}:{r['line']}:{r['column']} {r['consumer']} via {r['flow']}")
