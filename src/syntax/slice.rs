@@ -390,8 +390,17 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
             frontier = next;
         }
     }
+    include_containing(text, &lines, &mut include, needles);
+    // The lines naming a function whose value may be returned: its callers, where a `return`
+    // takes the value. A function none of whose chosen lines returns has no flow to its callers
+    // (the flow sees only the chosen lines), so its name is not looked for.
     let mut names: Vec<&str> = Vec::new();
     for &h in &functions {
+        let returns =
+            (h + 1..=block_end(&lines, h)).any(|i| include[i] && lines[i].first == "return");
+        if !returns {
+            continue;
+        }
         let header = &text[lines[h].start..lines[h].end];
         if let Some(name) = header
             .split("def ")
@@ -420,7 +429,6 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
             }
         }
     }
-    include_containing(text, &lines, &mut include, needles);
     close_structure(&lines, &mut include);
     let ranges = ranges_of(&lines, &include);
     let covered: usize = ranges.iter().map(|r| r.len()).sum();
