@@ -38,12 +38,12 @@ pub fn fingerprint_of(scope: &str, statement: &str) -> String {
 /// trailing comma" added when a call is split over lines), and parentheses go (added around a
 /// right-hand side or a `return` value that no longer fits on one line).
 fn canonical_statement(statement: &str) -> String {
-    let chars: Vec<char> = statement.chars().collect();
     let mut out = String::with_capacity(statement.len());
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = statement.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '(' | ')' => {}
-            ',' if matches!(chars.get(i + 1), Some(')' | ']' | '}')) => {}
+            ',' if matches!(chars.peek(), Some(')' | ']' | '}')) => {}
             '\'' => out.push('"'),
             _ => out.push(c),
         }
@@ -109,11 +109,15 @@ pub fn normalized_statement(
         at = cut.end.min(end);
     }
     text.push_str(&String::from_utf8_lossy(&src[at..end]));
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Whitespace out, and a comma before a closing bracket (once whitespace is out) with it.
+    let mut squeezed = String::with_capacity(text.len());
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if matches!(c, ')' | ']' | '}') && squeezed.ends_with(',') {
+            squeezed.pop();
+        }
+        squeezed.push(c);
+    }
     squeezed
-        .replace(",)", ")")
-        .replace(",]", "]")
-        .replace(",}", "}")
 }
 
 /// A statement as shown to people (in the baseline file): long ones cut after 200 characters.
