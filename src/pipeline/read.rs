@@ -61,3 +61,14 @@ pub fn io_message(err: &std::io::Error) -> String {
         _ => err.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefilter_skips_comment_only_mentions() {
+        assert!(!may_contain_site(b"# uuid4 here\n    # and uuid4\n"));
+        assert!(may_contain_site(b"# c\nx = uuid4()\n"));
+    }
+}

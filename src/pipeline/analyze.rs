@@ -1,0 +1,291 @@
+//! Analysing one decoded file: parse (sliced or whole), find and classify every site, plan
+//! its fix, read its suppression, follow its value for the consumer analysis, and fingerprint
+//! each statement once per scope.
+
+use rustc_hash::FxHashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use super::lines::{LineIndex, LineWindow};
+use crate::classify::classify;
+use crate::classify::suppression;
+use crate::config::Config;
+use crate::consumers::flow::{FileFlow, value_and_sample};
+use crate::consumers::types::UuidTypes;
+use crate::consumers::{FileFacts, SiteFlow};
+use crate::fingerprint::{
+    fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
+};
+use crate::model::Site;
+use crate::sites::{find_sites, scope_path};
+use crate::syntax::parse::{SourceFile, parse, parse_ranges};
+use tree_sitter::Node;
+
+/// The UUID type names the configuration adds to the built-in ones.
+pub(super) fn uuid_types(config: &Config) -> UuidTypes<'_> {
+    UuidTypes::new(&config.consumers.uuid_types)
+}
+
+/// How much of a file to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseStrategy {
+    /// Only the statements that can matter (see `slice`), falling back to the whole file.
+    Sliced,
+    /// The whole file.
+    Full,
+}
+
+/// Finds and classifies every site of one decoded file.
+pub fn analyze(source: &SourceFile, rel_path: &Path, config: &Config) -> Result<Vec<Site>, String> {
+    analyze_with(source, rel_path, config, ParseStrategy::Sliced)
+}
+
+pub fn analyze_with(
+    source: &SourceFile,
+    rel_path: &Path,
+    config: &Config,
+    strategy: ParseStrategy,
+) -> Result<Vec<Site>, String> {
+    analyze_parts(source, rel_path, config, strategy, false).map(|(sites, _)| sites)
+}
+
+/// Finds and classifies every site; with `with_facts`, also what the file declares and where
+/// each site's value goes (worth it only on a whole-file parse).
+pub(super) fn analyze_parts(
+    source: &SourceFile,
+    rel_path: &Path,
+    config: &Config,
+    strategy: ParseStrategy,
+    with_facts: bool,
+) -> Result<(Vec<Site>, FileFacts), String> {
+    let text = source.text.as_str();
+    let src = text.as_bytes();
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    let sliced = match strategy {
+        ParseStrategy::Sliced if with_facts => {
+            let needles = crate::consumers::index::needles(uuid_types(config));
+            crate::syntax::slice::plan_for_flow(text, config, &needles)
+        }
+        ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
+        ParseStrategy::Full => None,
+    };
+    let tree = match sliced {
+        Some(ranges) if ranges.is_empty() => return Ok((Vec::new(), FileFacts::default())),
+        Some(ranges) => match parse_ranges(text, &ranges, budget) {
+            Ok(tree) if !tree.root_node().has_error() => tree,
+            _ => parse(text, budget).map_err(|e| e.to_string())?,
+        },
+        None => parse(text, budget).map_err(|e| e.to_string())?,
+    };
+    let mut lines = LineIndex::new(text);
+    let mut sites = Vec::new();
+    // One statement can hold thousands of sites (a long literal): it is normalised, shortened
+    // for display and hashed once per scope, not once per site. Its fingerprint masks every
+    // site's expression (and every generator call), so it is known only after all its sites.
+    let mut statements: FxHashMap<StatementKey, Statement<'_>> = FxHashMap::default();
+    let mut keys = Vec::new();
+    let mut last_suppression: Option<(
+        usize,
+        crate::model::SiteKind,
+        Option<crate::model::Suppression>,
+    )> = None;
+    let found_sites = find_sites(&tree, text);
+    let (index, names) = if with_facts {
+        crate::consumers::index::extract(&tree, src, uuid_types(config))
+    } else {
+        Default::default()
+    };
+    let mut file_flow = FileFlow::new(&tree, src, &names, uuid_types(config));
+    let mut flows = Vec::new();
+    for found in found_sites {
+        let mut classified = classify(&found, src, rel_path, config);
+        if with_facts {
+            let (start, sample) = value_and_sample(
+                &classified.value,
+                classified.classification.prefix.as_deref(),
+                &config.consumers.target_format,
+                src,
+            );
+            let steps = file_flow.follow(&found.parents, start);
+            if !steps.is_empty() || !index.pins.is_empty() {
+                flows.push(SiteFlow {
+                    offset: source.raw_offset(found.node.start_byte()),
+                    steps,
+                    sample,
+                });
+            }
+        }
+        let node = found.node;
+        let start = lines.position(node.start_byte());
+        let end = lines.position(found.expr.end_byte());
+        let line_text = lines.line(node.start_byte());
+        let line_start = lines.line_start(node.start_byte());
+        // Sites on one line share its suppression comment: read it once per line and kind.
+        let suppressed = match &last_suppression {
+            Some((at, kind, known)) if *at == line_start && *kind == found.kind => known.clone(),
+            _ => {
+                let known = suppression(line_text, found.kind, rel_path, config);
+                last_suppression = Some((line_start, found.kind, known.clone()));
+                known
+            }
+        };
+        let shown_line =
+            LineWindow::around(line_text, node.start_byte() - line_start, start.column);
+        let edit = if classified.classification.fixable {
+            match crate::plan::plan_fix(&classified, src, config) {
+                Ok(planned) => {
+                    classified.classification.reasons.extend(planned.typed_call);
+                    Some(planned.edit)
+                }
+                Err(reason) => {
+                    classified.classification.fixable = false;
+                    classified.classification.reasons.push(reason);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(reason) = &suppressed {
+            classified
+                .classification
+                .reasons
+                .push(crate::model::Reason::Suppressed(reason.clone()));
+        }
+        let scope = scope_path(&found.parents, node, src);
+        let (stmt, stmt_end) = statement_of(&found.parents, node);
+        let key = (stmt.id(), stmt_end);
+        let masked = match &edit {
+            Some(edit) => edit.start..edit.end,
+            None => classified.value.node.byte_range(),
+        };
+        statements
+            .entry(key)
+            .or_insert_with(|| Statement {
+                node: stmt,
+                end: stmt_end,
+                masks: Vec::new(),
+            })
+            .masks
+            .push(masked);
+        keys.push(key);
+        sites.push(Site {
+            offset: source.raw_offset(node.start_byte()),
+            start,
+            end,
+            kind: found.kind,
+            binding: found.binding,
+            code: crate::syntax::node_text(found.expr, src).to_owned(),
+            line_text: shown_line.text,
+            indent: shown_line.before,
+            line_cut: shown_line.cut,
+            scope,
+            statement: String::new(),
+            fingerprint: String::new(),
+            legacy_fingerprint: String::new(),
+            in_error_region: found.in_error_region,
+            suppressed,
+            edit: edit.map(|e| e.in_file(source)),
+            classification: classified.classification,
+        });
+    }
+    fingerprint_sites(&mut sites, &keys, statements, src, config);
+    flows.retain(|f| !f.steps.is_empty());
+    flows.sort_by_key(|f| f.offset);
+    Ok((sites, FileFacts { index, flows }))
+}
+
+/// A statement by its node and where its text ends (a compound statement ends at its body).
+type StatementKey = (usize, usize);
+
+/// A statement holding sites, and the expressions its fingerprint masks.
+struct Statement<'t> {
+    node: Node<'t>,
+    end: usize,
+    masks: Vec<std::ops::Range<usize>>,
+}
+
+/// Fills in each site's statement and fingerprints, once per statement and scope.
+fn fingerprint_sites(
+    sites: &mut [Site],
+    keys: &[StatementKey],
+    mut statements: FxHashMap<StatementKey, Statement<'_>>,
+    src: &[u8],
+    config: &Config,
+) {
+    let binding = config.generator_binding();
+    // Per statement: the text shown in the baseline, the legacy (version 1) text, the masked text.
+    let mut texts: FxHashMap<StatementKey, (String, String, String)> = FxHashMap::default();
+    let mut hashes: FxHashMap<(StatementKey, String), (String, String)> = FxHashMap::default();
+    for (site, key) in sites.iter_mut().zip(keys) {
+        let (shown, legacy, masked) = texts.entry(*key).or_insert_with(|| {
+            let statement = statements
+                .get_mut(key)
+                .expect("every key has its statement");
+            let full = normalized_statement(statement.node, statement.end, src, &[]);
+            let mut masks = std::mem::take(&mut statement.masks);
+            masks.extend(generator_calls(statement.node, statement.end, src, binding));
+            let masked = normalized_statement(statement.node, statement.end, src, &masks);
+            (shortened(&full), full, masked)
+        });
+        let (fingerprint, legacy_fingerprint) =
+            hashes.entry((*key, site.scope.clone())).or_insert_with(|| {
+                (
+                    fingerprint_of(&site.scope, masked),
+                    fingerprint_of(&site.scope, legacy),
+                )
+            });
+        site.statement = shown.clone();
+        site.fingerprint = fingerprint.clone();
+        site.legacy_fingerprint = legacy_fingerprint.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_statement_is_the_decorator_or_header_without_comments() {
+        let text = "import uuid\n\n@pytest.mark.parametrize(\"x\", [uuid.uuid4()])\ndef test_a(x):\n    y = 1\n\ndef f():\n    call(\n        str(uuid.uuid4()),  # a note\n    )\n";
+        let source = SourceFile::decode(text.as_bytes().to_vec()).unwrap();
+        let sites = analyze(&source, Path::new("t.py"), &Config::default()).unwrap();
+        let statements: Vec<&str> = sites.iter().map(|s| s.statement.as_str()).collect();
+        assert_eq!(
+            statements,
+            [
+                "@pytest.mark.parametrize(\"x\",[uuid.uuid4()])",
+                "call(str(uuid.uuid4()))"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_statements_are_cut_for_display_and_hashed_whole() {
+        let entries: String = (0..40)
+            .map(|i| format!("    'key_{i}': str(uuid.uuid4()),\n"))
+            .collect();
+        let text = format!("import uuid\nD = {{\n{entries}}}\nE = {{\n{entries}    'x': 1,\n}}\n");
+        let source = SourceFile::decode(text.into_bytes()).unwrap();
+        let sites = analyze(&source, Path::new("t.py"), &Config::default()).unwrap();
+        assert_eq!(sites.len(), 80);
+        for site in &sites {
+            assert_eq!(site.statement.chars().count(), 201);
+            assert!(site.statement.ends_with('…'));
+        }
+        // One fingerprint per statement, and the two statements differ only after the cut.
+        assert_eq!(sites[0].statement[2..], sites[40].statement[2..]);
+        assert!(
+            sites[..40]
+                .iter()
+                .all(|s| s.fingerprint == sites[0].fingerprint)
+        );
+        assert!(
+            sites[40..]
+                .iter()
+                .all(|s| s.fingerprint == sites[40].fingerprint)
+        );
+        assert_ne!(sites[0].fingerprint, sites[40].fingerprint);
+    }
+}
