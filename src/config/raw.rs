@@ -133,13 +133,7 @@ impl Config {
             .into_iter()
             .map(|p| glob("high-risk-paths", &p).map(|g| (p, g.compile_matcher())))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut type_words: HashMap<String, IdType> = DEFAULT_TYPE_WORDS
-            .iter()
-            .map(|(w, t)| (w.to_string(), *t))
-            .collect();
-        for (word, id_type) in raw.type_words.unwrap_or_default() {
-            type_words.insert(word.to_ascii_lowercase(), id_type);
-        }
+        let type_words = type_words(raw.type_words.unwrap_or_default());
         let noise_words = raw
             .noise_words
             .unwrap_or_else(|| DEFAULT_NOISE_WORDS.iter().map(|s| s.to_string()).collect());
@@ -152,20 +146,51 @@ impl Config {
         let not_id_words = raw
             .not_id_words
             .unwrap_or_else(|| DEFAULT_NOT_ID_WORDS.iter().map(|s| s.to_string()).collect());
-        let mut abbreviations: HashMap<String, String> = DEFAULT_ABBREVIATIONS
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
-        for (word, prefix) in raw.abbreviations.unwrap_or_default() {
-            if !is_identifier_like(&prefix) {
-                return Err(format!(
-                    "abbreviation `{word}` = \"{prefix}\": a prefix may hold only letters, digits and `_`"
-                )
-                .into());
-            }
-            abbreviations.insert(word, prefix);
-        }
-        let generator = raw.generator.unwrap_or(RawGenerator {
+        let abbreviations = abbreviations(raw.abbreviations.unwrap_or_default())?;
+        let Generator {
+            import: generator_import,
+            call: generator_call,
+            calls: generator_calls,
+        } = Generator::from_raw(raw.generator)?;
+        let phases = phases(raw.phases.unwrap_or_default())?;
+        let per_file_ignores = per_file_ignores(raw.per_file_ignores.unwrap_or_default())?;
+        let consumers = ConsumerSettings::from_raw(raw.consumers)?;
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Ok(Config {
+            source,
+            fingerprint: "default".to_owned(),
+            root,
+            include,
+            exclude,
+            test_paths,
+            high_risk_paths,
+            max_file_size: raw.max_file_size.unwrap_or(10 * 1024 * 1024),
+            parse_timeout_ms: raw.parse_timeout_ms.unwrap_or(5_000),
+            type_words,
+            noise_words,
+            generic_words,
+            not_id_words,
+            abbreviations,
+            generator_import,
+            generator_call,
+            generator_calls,
+            phases,
+            per_file_ignores,
+            consumers,
+        })
+    }
+}
+
+/// The generator settings: its import, its base call and the typed calls, each checked.
+struct Generator {
+    import: String,
+    call: String,
+    calls: BTreeMap<IdType, CallTemplate>,
+}
+
+impl Generator {
+    fn from_raw(raw: Option<RawGenerator>) -> Result<Generator, RawError> {
+        let generator = raw.unwrap_or(RawGenerator {
             import: None,
             call: None,
             calls: None,
@@ -207,64 +232,79 @@ impl Config {
                     })
             })
             .collect::<Result<BTreeMap<_, _>, RawError>>()?;
-        let phases = raw
-            .phases
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-            .map(|(i, rule)| {
-                if rule.phase == 0 {
-                    return Err(format!("phases[{i}]: phase numbers start at 1"));
-                }
-                Ok(PhaseRule {
-                    phase: rule.phase,
-                    paths: rule
-                        .paths
-                        .as_deref()
-                        .map(|p| globset("phases.paths", p))
-                        .transpose()?,
-                    risk: rule.risk.unwrap_or_default(),
-                    area: rule.area,
-                    id_types: rule.id_type.unwrap_or_default(),
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let per_file_ignores = raw
-            .per_file_ignores
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(pattern, codes)| {
-                let matcher = glob("per-file-ignores", &pattern)?.compile_matcher();
-                Ok(PerFileIgnore {
-                    pattern,
-                    matcher,
-                    kinds: codes.into_iter().map(|RuleCode(kind)| kind).collect(),
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let consumers = ConsumerSettings::from_raw(raw.consumers)?;
-        let root = std::path::absolute(&root).unwrap_or(root);
-        Ok(Config {
-            source,
-            fingerprint: "default".to_owned(),
-            root,
-            include,
-            exclude,
-            test_paths,
-            high_risk_paths,
-            max_file_size: raw.max_file_size.unwrap_or(10 * 1024 * 1024),
-            parse_timeout_ms: raw.parse_timeout_ms.unwrap_or(5_000),
-            type_words,
-            noise_words,
-            generic_words,
-            not_id_words,
-            abbreviations,
-            generator_import,
-            generator_call,
-            generator_calls,
-            phases,
-            per_file_ignores,
-            consumers,
+        Ok(Generator {
+            import: generator_import,
+            call: generator_call,
+            calls: generator_calls,
         })
     }
+}
+
+/// The built-in type words, with the configured ones added (lower case).
+fn type_words(configured: BTreeMap<String, IdType>) -> HashMap<String, IdType> {
+    let mut type_words: HashMap<String, IdType> = DEFAULT_TYPE_WORDS
+        .iter()
+        .map(|(w, t)| (w.to_string(), *t))
+        .collect();
+    for (word, id_type) in configured {
+        type_words.insert(word.to_ascii_lowercase(), id_type);
+    }
+    type_words
+}
+
+/// The built-in abbreviations, with the configured ones added; a prefix must be an identifier.
+fn abbreviations(
+    configured: BTreeMap<String, String>,
+) -> Result<HashMap<String, String>, RawError> {
+    let mut abbreviations: HashMap<String, String> = DEFAULT_ABBREVIATIONS
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    for (word, prefix) in configured {
+        if !is_identifier_like(&prefix) {
+            return Err(format!(
+                "abbreviation `{word}` = \"{prefix}\": a prefix may hold only letters, digits and `_`"
+            )
+            .into());
+        }
+        abbreviations.insert(word, prefix);
+    }
+    Ok(abbreviations)
+}
+
+/// The migration waves, in order; phase numbers start at 1.
+fn phases(raw: Vec<RawPhaseRule>) -> Result<Vec<PhaseRule>, String> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            if rule.phase == 0 {
+                return Err(format!("phases[{i}]: phase numbers start at 1"));
+            }
+            Ok(PhaseRule {
+                phase: rule.phase,
+                paths: rule
+                    .paths
+                    .as_deref()
+                    .map(|p| globset("phases.paths", p))
+                    .transpose()?,
+                risk: rule.risk.unwrap_or_default(),
+                area: rule.area,
+                id_types: rule.id_type.unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+}
+
+/// `per-file-ignores`: a glob and the rule codes it silences.
+fn per_file_ignores(raw: BTreeMap<String, Vec<RuleCode>>) -> Result<Vec<PerFileIgnore>, String> {
+    raw.into_iter()
+        .map(|(pattern, codes)| {
+            let matcher = glob("per-file-ignores", &pattern)?.compile_matcher();
+            Ok(PerFileIgnore {
+                pattern,
+                matcher,
+                kinds: codes.into_iter().map(|RuleCode(kind)| kind).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
 }
