@@ -60,23 +60,8 @@ pub(super) fn analyze_parts(
 ) -> Result<(Vec<Site>, FileFacts), String> {
     let text = source.text.as_str();
     let src = text.as_bytes();
-    let budget =
-        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
-    let sliced = match strategy {
-        ParseStrategy::Sliced if with_facts => {
-            let needles = crate::consumers::index::needles(uuid_types(config));
-            crate::syntax::slice::plan_for_flow(text, config, &needles)
-        }
-        ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
-        ParseStrategy::Full => None,
-    };
-    let tree = match sliced {
-        Some(ranges) if ranges.is_empty() => return Ok((Vec::new(), FileFacts::default())),
-        Some(ranges) => match parse_ranges(text, &ranges, budget) {
-            Ok(tree) if !tree.root_node().has_error() => tree,
-            _ => parse(text, budget).map_err(|e| e.to_string())?,
-        },
-        None => parse(text, budget).map_err(|e| e.to_string())?,
+    let Some(tree) = parse_for(text, config, strategy, with_facts)? else {
+        return Ok((Vec::new(), FileFacts::default()));
     };
     let mut lines = LineIndex::new(text);
     let mut sites = Vec::new();
@@ -85,11 +70,7 @@ pub(super) fn analyze_parts(
     // site's expression (and every generator call), so it is known only after all its sites.
     let mut statements: FxHashMap<StatementKey, Statement<'_>> = FxHashMap::default();
     let mut keys = Vec::new();
-    let mut last_suppression: Option<(
-        usize,
-        crate::model::SiteKind,
-        Option<crate::model::Suppression>,
-    )> = None;
+    let mut suppressions = LineSuppressions::default();
     let found_sites = find_sites(&tree, text);
     let (index, names) = if with_facts {
         crate::consumers::index::extract(&tree, src, uuid_types(config))
@@ -121,32 +102,10 @@ pub(super) fn analyze_parts(
         let end = lines.position(found.expr.end_byte());
         let line_text = lines.line(node.start_byte());
         let line_start = lines.line_start(node.start_byte());
-        // Sites on one line share its suppression comment: read it once per line and kind.
-        let suppressed = match &last_suppression {
-            Some((at, kind, known)) if *at == line_start && *kind == found.kind => known.clone(),
-            _ => {
-                let known = suppression(line_text, found.kind, rel_path, config);
-                last_suppression = Some((line_start, found.kind, known.clone()));
-                known
-            }
-        };
+        let suppressed = suppressions.of(line_start, line_text, found.kind, rel_path, config);
         let shown_line =
             LineWindow::around(line_text, node.start_byte() - line_start, start.column);
-        let edit = if classified.classification.fixable {
-            match crate::plan::plan_fix(&classified, src, config) {
-                Ok(planned) => {
-                    classified.classification.reasons.extend(planned.typed_call);
-                    Some(planned.edit)
-                }
-                Err(reason) => {
-                    classified.classification.fixable = false;
-                    classified.classification.reasons.push(reason);
-                    None
-                }
-            }
-        } else {
-            None
-        };
+        let edit = planned_edit(&mut classified, src, config);
         if let Some(reason) = &suppressed {
             classified
                 .classification
@@ -194,6 +153,88 @@ pub(super) fn analyze_parts(
     flows.retain(|f| !f.steps.is_empty());
     flows.sort_by_key(|f| f.offset);
     Ok((sites, FileFacts { index, flows }))
+}
+
+/// The tree to analyse `text` by: the statements that can matter (`strategy`), else the whole
+/// file; `None` when nothing in it can be a site.
+fn parse_for(
+    text: &str,
+    config: &Config,
+    strategy: ParseStrategy,
+    with_facts: bool,
+) -> Result<Option<tree_sitter::Tree>, String> {
+    let budget =
+        (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
+    let sliced = match strategy {
+        ParseStrategy::Sliced if with_facts => {
+            let needles = crate::consumers::index::needles(uuid_types(config));
+            crate::syntax::slice::plan_for_flow(text, config, &needles)
+        }
+        ParseStrategy::Sliced => crate::syntax::slice::plan(text, config),
+        ParseStrategy::Full => None,
+    };
+    let tree = match sliced {
+        Some(ranges) if ranges.is_empty() => return Ok(None),
+        Some(ranges) => match parse_ranges(text, &ranges, budget) {
+            Ok(tree) if !tree.root_node().has_error() => tree,
+            _ => parse(text, budget).map_err(|e| e.to_string())?,
+        },
+        None => parse(text, budget).map_err(|e| e.to_string())?,
+    };
+    Ok(Some(tree))
+}
+
+/// The edit of a fixable site, with its typed-call reasons; a site whose edit cannot be planned
+/// is no longer fixable, and says why.
+fn planned_edit(
+    classified: &mut crate::classify::Classified<'_>,
+    src: &[u8],
+    config: &Config,
+) -> Option<crate::plan::TextEdit> {
+    if !classified.classification.fixable {
+        return None;
+    }
+    match crate::plan::plan_fix(classified, src, config) {
+        Ok(planned) => {
+            classified.classification.reasons.extend(planned.typed_call);
+            Some(planned.edit)
+        }
+        Err(reason) => {
+            classified.classification.fixable = false;
+            classified.classification.reasons.push(reason);
+            None
+        }
+    }
+}
+
+/// Sites on one line share its suppression comment: it is read once per line and kind.
+#[derive(Default)]
+struct LineSuppressions {
+    last: Option<(
+        usize,
+        crate::model::SiteKind,
+        Option<crate::model::Suppression>,
+    )>,
+}
+
+impl LineSuppressions {
+    fn of(
+        &mut self,
+        line_start: usize,
+        line_text: &str,
+        kind: crate::model::SiteKind,
+        rel_path: &Path,
+        config: &Config,
+    ) -> Option<crate::model::Suppression> {
+        match &self.last {
+            Some((at, k, known)) if *at == line_start && *k == kind => known.clone(),
+            _ => {
+                let known = suppression(line_text, kind, rel_path, config);
+                self.last = Some((line_start, kind, known.clone()));
+                known
+            }
+        }
+    }
 }
 
 /// A statement by its node and where its text ends (a compound statement ends at its body).
