@@ -34,6 +34,94 @@ struct Builder<'c> {
 }
 
 impl Builder<'_> {
+    /// A function or method: its name is defined here, and its parameters typed UUID are
+    /// consumers; the context its body is read in. `None` for a definition without a name.
+    fn enter_function(
+        &mut self,
+        node: Node<'_>,
+        src: &[u8],
+        class: Option<String>,
+    ) -> Option<FunctionCtx> {
+        let name = node.field("name").map(|n| node_text(n, src).to_owned())?;
+        self.names.defined.insert(name.clone());
+        let params = parameters(node, src, class.is_some());
+        self.functions.push(FunctionDecl {
+            name,
+            class,
+            params: Vec::new(),
+        });
+        let index = self.functions.len() - 1;
+        for (position, (param, annotation)) in params.iter().enumerate() {
+            if let Some(a) = annotation
+                && self.types.typed(node_text(*a, src))
+            {
+                let what = format!(
+                    "parameter `{param}` of `{}`",
+                    qualified(&self.functions[index])
+                );
+                self.add_param(
+                    index,
+                    param,
+                    position,
+                    Consumer {
+                        kind: ConsumerKind::UuidAnnotation,
+                        what,
+                        line: line_of(*a),
+                        column: char_column(*a, src),
+                        pattern: None,
+                    },
+                );
+            }
+        }
+        Some(FunctionCtx {
+            index,
+            params: params.into_iter().map(|(p, _)| p).collect(),
+        })
+    }
+
+    /// What the walk found, in the file's order: classes with consuming fields, functions with
+    /// consuming parameters, pins (a `uuid.uuid4` pin reaches the modules the test imports),
+    /// DDL columns by line; and the file's names.
+    fn finish(mut self) -> (FileIndex, FileNames) {
+        let mut classes_out: Vec<ClassDecl> = Vec::new();
+        for name in self.class_order {
+            if let Some(decl) = self.classes.remove(&name) {
+                classes_out.push(decl);
+            }
+        }
+        let functions_out: Vec<FunctionDecl> = self
+            .functions
+            .into_iter()
+            .filter(|f| !f.params.is_empty())
+            .collect();
+        let mut sql_columns = self.sql_columns;
+        sql_columns.sort_by_key(|c| c.line);
+        let mut pins = self.pins;
+        for pin in pins.iter_mut().filter(|p| p.module == "uuid") {
+            pin.reaches = self
+                .names
+                .imports
+                .values()
+                .filter(|i| i.module != "uuid" && !i.module.starts_with("unittest"))
+                .map(|i| match &i.name {
+                    Some(name) => format!("{}.{name}", i.module),
+                    None => i.module.clone(),
+                })
+                .collect();
+            pin.reaches.sort();
+            pin.reaches.dedup();
+        }
+        (
+            FileIndex {
+                classes: classes_out,
+                functions: functions_out,
+                pins,
+                sql_columns,
+            },
+            self.names,
+        )
+    }
+
     fn add_field(&mut self, class: &str, name: &str, consumer: Consumer) {
         if !self.classes.contains_key(class) {
             self.class_order.push(class.to_owned());
@@ -203,46 +291,13 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
                 child_function = None;
             }
             "function_definition" => {
-                let Some(name) = node.field("name").map(|n| node_text(n, src).to_owned()) else {
-                    continue;
-                };
-                b.names.defined.insert(name.clone());
                 let class = class_ix
                     .filter(|_| function_ix.is_none())
                     .map(|c| classes[c].clone());
-                let params = parameters(node, src, class.is_some());
-                b.functions.push(FunctionDecl {
-                    name: name.clone(),
-                    class,
-                    params: Vec::new(),
-                });
-                let index = b.functions.len() - 1;
-                for (position, (param, annotation)) in params.iter().enumerate() {
-                    if let Some(a) = annotation
-                        && b.types.typed(node_text(*a, src))
-                    {
-                        let what = format!(
-                            "parameter `{param}` of `{}`",
-                            qualified(&b.functions[index])
-                        );
-                        b.add_param(
-                            index,
-                            param,
-                            position,
-                            Consumer {
-                                kind: ConsumerKind::UuidAnnotation,
-                                what,
-                                line: line_of(*a),
-                                column: char_column(*a, src),
-                                pattern: None,
-                            },
-                        );
-                    }
-                }
-                functions.push(FunctionCtx {
-                    index,
-                    params: params.into_iter().map(|(p, _)| p).collect(),
-                });
+                let Some(ctx) = b.enter_function(node, src, class) else {
+                    continue;
+                };
+                functions.push(ctx);
                 child_function = Some(functions.len() - 1);
             }
             "string" | "concatenated_string" if hits.holds_ddl(node) => {
@@ -280,43 +335,7 @@ pub fn extract(tree: &Tree, src: &[u8], types: UuidTypes<'_>) -> (FileIndex, Fil
             stack.push((child, child_class, child_function));
         }
     }
-    let mut classes_out: Vec<ClassDecl> = Vec::new();
-    for name in b.class_order {
-        if let Some(decl) = b.classes.remove(&name) {
-            classes_out.push(decl);
-        }
-    }
-    let functions_out: Vec<FunctionDecl> = b
-        .functions
-        .into_iter()
-        .filter(|f| !f.params.is_empty())
-        .collect();
-    let mut sql_columns = b.sql_columns;
-    sql_columns.sort_by_key(|c| c.line);
-    let mut pins = b.pins;
-    for pin in pins.iter_mut().filter(|p| p.module == "uuid") {
-        pin.reaches = b
-            .names
-            .imports
-            .values()
-            .filter(|i| i.module != "uuid" && !i.module.starts_with("unittest"))
-            .map(|i| match &i.name {
-                Some(name) => format!("{}.{name}", i.module),
-                None => i.module.clone(),
-            })
-            .collect();
-        pin.reaches.sort();
-        pin.reaches.dedup();
-    }
-    (
-        FileIndex {
-            classes: classes_out,
-            functions: functions_out,
-            pins,
-            sql_columns,
-        },
-        b.names,
-    )
+    b.finish()
 }
 
 fn qualified(f: &FunctionDecl) -> String {
