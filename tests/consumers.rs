@@ -50,6 +50,13 @@ fn sites(json: &Value) -> &Vec<Value> {
     json["sites"].as_array().unwrap()
 }
 
+/// The site reported at `path:line`, if any.
+fn site_at<'j>(json: &'j Value, path: &str, line: usize) -> Option<&'j Value> {
+    sites(json)
+        .iter()
+        .find(|s| s["path"] == path && s["line"] == line)
+}
+
 /// What a site shows, in the fixtures' words.
 fn verdict(site: &Value) -> String {
     let reasons: Vec<&str> = site["reasons"]
@@ -98,10 +105,7 @@ fn every_fixture_project_meets_its_expectations() {
             dir.display()
         );
         for (path, line, spec) in &expected {
-            let site = found
-                .iter()
-                .find(|s| s["path"] == path.as_str() && s["line"] == *line);
-            let Some(site) = site else {
+            let Some(site) = site_at(&json, path, *line) else {
                 failures.push(format!("{}/{path}:{line}: no site", dir.display()));
                 continue;
             };
@@ -129,10 +133,7 @@ fn every_fixture_project_meets_its_expectations() {
 fn the_reason_names_the_consumer_its_place_and_the_flow() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/consumers/local_then_keyword");
     let json = scan(&base, &[]);
-    let site = sites(&json)
-        .iter()
-        .find(|s| s["path"] == "app/jobs.py" && s["line"] == 8)
-        .unwrap();
+    let site = site_at(&json, "app/jobs.py", 8).unwrap();
     let reasons: Vec<&str> = site["reasons"]
         .as_array()
         .unwrap()
@@ -279,10 +280,7 @@ fn consumer_configuration_mistakes_name_file_line_and_fix() {
 fn the_target_format_sample_is_what_format_checks_see() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/consumers/target_format");
     let json = scan(&base, &[]);
-    let site = sites(&json)
-        .iter()
-        .find(|s| s["path"] == "app/emit.py" && s["line"] == 7)
-        .unwrap();
+    let site = site_at(&json, "app/emit.py", 7).unwrap();
     let reasons = site["reasons"].to_string();
     assert!(
         reasons
@@ -296,12 +294,7 @@ fn sql_and_validator_reasons_name_the_place() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/consumers");
     let reasons_at = |project: &str, path: &str, line: usize| {
         let json = scan(&base.join(project), &[]);
-        let site = sites(&json)
-            .iter()
-            .find(|s| s["path"] == path && s["line"] == line)
-            .cloned()
-            .unwrap();
-        site["reasons"].to_string()
+        site_at(&json, path, line).unwrap()["reasons"].to_string()
     };
     let sql = reasons_at("sql_ddl", "app/orders.py", 5);
     assert!(

@@ -1,5 +1,6 @@
 //! `self.name` at a site: whether the method's class declares or assigns the attribute.
 
+use super::UNPACKING;
 use tree_sitter::Node;
 
 use crate::syntax::{NodeExt, node_text};
@@ -87,13 +88,7 @@ pub(super) fn attribute_targets<'t>(target: Option<Node<'t>>, out: &mut Vec<Node
     };
     match target.kind_str() {
         "attribute" => out.push(target),
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "expression_list"
-        | "tuple"
-        | "list"
-        | "parenthesized_expression" => {
+        kind if UNPACKING.contains(&kind) => {
             let mut cursor = target.walk();
             for child in target.named_children(&mut cursor) {
                 attribute_targets(Some(child), out);

@@ -1,7 +1,7 @@
 //! Where a name is bound in a scope: assignments, parameters, imports, comprehension
 //! variables, `global`/`nonlocal` declarations, without entering nested scopes.
 
-use super::NESTED_SCOPES;
+use super::{NESTED_SCOPES, UNPACKING};
 use tree_sitter::Node;
 
 use crate::syntax::{NodeExt, node_text};
@@ -188,15 +188,9 @@ pub(super) fn targets_of<'t>(target: Option<Node<'t>>, names: &mut Vec<Node<'t>>
 pub(super) fn targets<'t>(target: Node<'t>, names: &mut Vec<Node<'t>>) {
     match target.kind_str() {
         "identifier" => names.push(target),
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "expression_list"
-        | "tuple"
-        | "list"
-        | "parenthesized_expression"
-        | "list_splat_pattern"
-        | "list_splat" => {
+        kind if UNPACKING.contains(&kind)
+            || matches!(kind, "list_splat_pattern" | "list_splat") =>
+        {
             let mut cursor = target.walk();
             for child in target.named_children(&mut cursor) {
                 targets(child, names);

@@ -29,6 +29,18 @@ const NESTED_SCOPES: [&str; 7] = [
     "generator_expression",
 ];
 
+/// Assignment targets that unpack into the targets they hold (`a, b = ...`, `[a, b] = ...`,
+/// `(a) = ...`).
+const UNPACKING: [&str; 7] = [
+    "pattern_list",
+    "tuple_pattern",
+    "list_pattern",
+    "expression_list",
+    "tuple",
+    "list",
+    "parenthesized_expression",
+];
+
 /// Where the names read at one site are looked up.
 pub(super) struct Site<'a, 't> {
     pub parents: &'a Parents<'t>,
