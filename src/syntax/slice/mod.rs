@@ -91,9 +91,8 @@ pub fn plan_for_flow(text: &str, config: &Config, needles: &[&str]) -> Option<Ve
         let body = lines[h].start..lines[end].end;
         let mut frontier: Vec<usize> = (h + 1..=end).filter(|&i| include[i]).collect();
         // A name searched again in the same body would mark no new line: searched once, in one
-        // `WordIndex` (many locals cost the body once, not once each). `uuid`, the receiver of
-        // every `uuid.uuid4()`, is not searched: every line naming it is in the slice already.
-        let mut searched: std::collections::HashSet<(&str, bool)> = [("uuid", true)].into();
+        // `WordIndex` (many locals cost the body once, not once each).
+        let mut searched: std::collections::HashSet<(&str, bool)> = Default::default();
         let words = crate::util::words::WordIndex::new(&text[body.clone()]);
         for _ in 0..2 {
             let mut next = Vec::new();
