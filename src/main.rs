@@ -1,4 +1,5 @@
-//! Parse arguments, run the command, print what it returned, map the outcome to an exit code.
+//! Parse arguments, run the command (its report goes to stdout), print what it says on stderr,
+//! map the outcome to an exit code.
 
 use clap::Parser;
 use std::io::Write;
@@ -20,12 +21,12 @@ fn main() -> ExitCode {
             });
         }
     };
-    let output = app::run(cli.command);
+    // Reports are written as they are rendered, through one buffer (stdout alone flushes at
+    // every newline).
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let output = app::run(cli.command, &mut stdout);
     // A closed pipe (`| head`) is a normal end, not an error.
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(&output.stdout)
-        .and_then(|()| stdout.flush())
+    if let Err(err) = stdout.flush()
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {
         let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {err}");

@@ -960,3 +960,47 @@ fn a_file_declaring_utf_16_is_reported_as_unsupported() {
         ))
         .stdout(predicate::str::contains("Found 1 site"));
 }
+
+/// A report is written to stdout as it is rendered; a reader that stops early (`| head`) ends
+/// the run normally, with the exit status the scan earned.
+#[test]
+fn a_closed_pipe_ends_a_streamed_report_without_an_error() {
+    use std::io::Read;
+    let body: String = (0..5000)
+        .map(|i| format!("x_{i} = uuid.uuid4()\n"))
+        .collect();
+    let dir = project(&[("many.py", &format!("import uuid\n{body}"))]);
+    for format in ["json", "sarif", "text"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uuid-migrate"))
+            .args(["scan", "--no-cache", "--format", format, "."])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
+    }
+}
+
+/// A stdout that cannot be written (a full disk) is an error, named.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_an_error() {
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_uuid-migrate"))
+        .args(["scan", "--no-cache", "--format", "json", "."])
+        .current_dir("fixtures/example_project")
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: cannot write to stdout: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -79,11 +79,7 @@ pub fn command(args: BaselineArgs) -> anyhow::Result<Output> {
         !result.errors.is_empty(),
         !changes.new.is_empty() && !added_new,
     );
-    Ok(Output {
-        stdout: Vec::new(),
-        stderr,
-        exit,
-    })
+    Ok(Output { stderr, exit })
 }
 
 /// At most this many lines per kind of change; the counts are always exact.

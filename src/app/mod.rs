@@ -1,10 +1,13 @@
-//! The commands: each loads its configuration, runs the pipeline and returns what to print and
-//! how the process ends; `main` prints it. The exit rule lives here, once.
+//! The commands: each loads its configuration, runs the pipeline, writes its report to the
+//! stdout it is given and returns what to say on stderr and how the process ends. The exit rule
+//! lives here, once.
 
 mod baseline;
 mod progress;
 mod rewrite;
 mod scan;
+
+use std::io::Write;
 
 use crate::cli::{Command, WalkArgs};
 use crate::config::Configs;
@@ -22,11 +25,10 @@ pub enum Exit {
     Error = 2,
 }
 
-/// What a command wants printed, and how the process ends.
+/// What a command wants said on stderr, and how the process ends (its report is already
+/// written to stdout).
 #[derive(Debug)]
 pub struct Output {
-    /// Bytes, not text: a diff of a legacy-encoded file is not UTF-8.
-    pub stdout: Vec<u8>,
     pub stderr: String,
     pub exit: Exit,
 }
@@ -62,52 +64,65 @@ impl Exit {
 impl Output {
     fn error(message: impl std::fmt::Display) -> Output {
         Output {
-            stdout: Vec::new(),
             stderr: format!("error: {message}\n"),
             exit: Exit::Error,
         }
     }
 }
 
-pub fn run(command: Command) -> Output {
+/// Runs a command; its report goes to `stdout` as it is rendered.
+pub fn run(command: Command, stdout: &mut dyn Write) -> Output {
     let outcome = match command {
-        Command::Scan(args) => scan::command(args),
+        Command::Scan(args) => scan::command(args, stdout),
         Command::Baseline(args) => baseline::command(args),
-        Command::Rewrite(args) => rewrite::command(args),
-        Command::Progress(args) => progress::command(args),
-        Command::Completions { shell } => Ok(completions(shell)),
+        Command::Rewrite(args) => rewrite::command(args, stdout),
+        Command::Progress(args) => progress::command(args, stdout),
+        Command::Completions { shell } => completions(shell, stdout),
     };
     outcome.unwrap_or_else(|err| Output::error(format!("{err:#}")))
 }
 
-fn completions(shell: clap_complete::Shell) -> Output {
+fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -> anyhow::Result<Output> {
     let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "uuid-migrate", &mut buffer);
-    Output {
-        stdout: buffer,
+    to_stdout(stdout.write_all(&buffer))?;
+    Ok(Output {
         stderr: String::new(),
         exit: Exit::Clean,
-    }
+    })
 }
 
-/// A rendered report for stdout, or written to `--output FILE` (atomically), then said on
-/// stderr unless `announce` is off (`--quiet`).
+/// A report rendered to `--output FILE` (atomically, then said on stderr unless `announce` is
+/// off: `--quiet`), or written to stdout as it is rendered.
 fn deliver(
-    rendered: String,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     output: Option<&std::path::Path>,
     announce: bool,
     stderr: &mut String,
-) -> anyhow::Result<Vec<u8>> {
+    stdout: &mut dyn Write,
+) -> anyhow::Result<()> {
     match output {
         Some(path) => {
-            crate::util::fs::write_atomically(path, rendered.as_bytes())?;
+            let mut rendered = Vec::new();
+            render(&mut rendered)?;
+            crate::util::fs::write_atomically(path, &rendered)?;
             if announce {
                 stderr.push_str(&format!("wrote {}\n", path.display()));
             }
-            Ok(Vec::new())
+            Ok(())
         }
-        None => Ok(rendered.into_bytes()),
+        None => to_stdout(render(stdout)),
+    }
+}
+
+/// The outcome of writing to stdout: a closed pipe (`| head`) is a normal end, not an error.
+fn to_stdout(written: std::io::Result<()>) -> anyhow::Result<()> {
+    match written {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::anyhow!("cannot write to stdout: {err}"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -5,7 +5,7 @@ use super::{Exit, Output, deliver};
 use crate::cli::{ProgressArgs, ProgressFormat};
 use crate::history::{self, Request, chart, render};
 
-pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
+pub fn command(args: ProgressArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<Output> {
     let request = Request {
         repo: args.repo.clone(),
         revision: args.revision.clone(),
@@ -30,9 +30,14 @@ pub fn command(args: ProgressArgs) -> anyhow::Result<Output> {
     for warning in &outcome.warnings {
         stderr.push_str(&format!("warning: {warning}\n"));
     }
-    let stdout = deliver(rendered, args.output.as_deref(), true, &mut stderr)?;
-    Ok(Output {
+    deliver(
+        |out| out.write_all(rendered.as_bytes()),
+        args.output.as_deref(),
+        true,
+        &mut stderr,
         stdout,
+    )?;
+    Ok(Output {
         stderr,
         exit: Exit::Clean,
     })

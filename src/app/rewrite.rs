@@ -1,7 +1,7 @@
 //! `uuid-migrate rewrite`: rewrite the chosen wave, then print the diff, write the files or check;
 //! with `--verify CMD`, write it in batches tested with `CMD` (`fix::verify`).
 
-use super::{Exit, Output};
+use super::{Exit, Output, to_stdout};
 use crate::cli::RewriteArgs;
 use crate::cli::resolve::{filter_of, load_configs, paths_of, scan_options};
 use crate::fix::verify::{self, Change, VerifyOptions};
@@ -11,7 +11,7 @@ use crate::plan::is_valid_prefix;
 use crate::util::paths::shown_path_bytes;
 
 /// `uuid-migrate rewrite`.
-pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
+pub fn command(args: RewriteArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<Output> {
     if let Some(prefix) = &args.unknown_prefix
         && !is_valid_prefix(prefix)
     {
@@ -96,11 +96,8 @@ pub fn command(args: RewriteArgs) -> anyhow::Result<Output> {
         !run.errors.is_empty(),
         mode == summary::Mode::Check && changed > 0,
     );
-    Ok(Output {
-        stdout: diff,
-        stderr,
-        exit,
-    })
+    to_stdout(stdout.write_all(&diff))?;
+    Ok(Output { stderr, exit })
 }
 
 /// `rewrite --write --verify CMD`: the files that change are handed to `fix::verify`; the
@@ -174,9 +171,5 @@ fn verified(
         !run.errors.is_empty() || report.has_errors() || report_error,
         !report.reverted.is_empty(),
     );
-    Ok(Output {
-        stdout: Vec::new(),
-        stderr,
-        exit,
-    })
+    Ok(Output { stderr, exit })
 }

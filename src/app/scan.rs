@@ -10,7 +10,7 @@ use crate::cli::{Format, ScanArgs};
 use crate::config::Config;
 use crate::report::{self, Report, text};
 
-pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
+pub fn command(args: ScanArgs, stdout: &mut dyn std::io::Write) -> anyhow::Result<Output> {
     let configs = load_configs(&args.walk)?;
     let result = run_scan(&args.walk, &configs);
     let mut report = Report {
@@ -26,23 +26,6 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
         report.fixed_since_baseline = Some(fixed);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = match args.format {
-        Format::Text => text::render(
-            &report,
-            text::TextOptions {
-                statistics_only: args.statistics,
-                explain: args.explain,
-                show_suppressed: args.show_suppressed,
-                show_baselined: args.show_baselined,
-                violations_only: args.quiet,
-            },
-            text::Palette {
-                enabled: colors(args.walk.color, to_terminal),
-            },
-        ),
-        Format::Json => report::json::render(&report),
-        other => render_other(other, &report, configs.root(), &args)?,
-    };
     let on_violations = if args.exit_zero {
         OnViolations::Succeed
     } else {
@@ -63,34 +46,48 @@ pub fn command(args: ScanArgs) -> anyhow::Result<Output> {
             enabled: stderr_colors,
         },
     );
-    let stdout = deliver(rendered, args.output.as_deref(), !args.quiet, &mut stderr)?;
-    Ok(Output {
+    deliver(
+        |out| write_report(out, &report, configs.root(), &args, to_terminal),
+        args.output.as_deref(),
+        !args.quiet,
+        &mut stderr,
         stdout,
-        stderr,
-        exit,
-    })
+    )?;
+    Ok(Output { stderr, exit })
 }
 
-/// SARIF, GitHub annotations and the markdown migration plan.
-fn render_other(
-    format: Format,
+/// Writes the report in the chosen format; JSON and SARIF are written as they are rendered.
+fn write_report(
+    out: &mut dyn std::io::Write,
     report: &Report<'_>,
     config: &Config,
     args: &ScanArgs,
-) -> anyhow::Result<String> {
-    match format {
-        Format::Sarif => Ok(report::sarif::render(
-            report,
-            config,
-            report::sarif::SarifOptions {
+    to_terminal: bool,
+) -> std::io::Result<()> {
+    let rendered = match args.format {
+        Format::Json => return report::json::write(report, out),
+        Format::Sarif => {
+            let options = report::sarif::SarifOptions {
                 show_baselined: args.show_baselined,
                 show_suppressed: args.show_suppressed,
-            },
-        )),
-        Format::Github => Ok(report::github::render(report, args.quiet)),
-        Format::Markdown => Ok(report::markdown::render(report, config)),
-        Format::Text | Format::Json => {
-            anyhow::bail!("--format {format:?} is rendered by its own module")
+            };
+            return report::sarif::write(report, config, options, out);
         }
-    }
+        Format::Text => text::render(
+            report,
+            text::TextOptions {
+                statistics_only: args.statistics,
+                explain: args.explain,
+                show_suppressed: args.show_suppressed,
+                show_baselined: args.show_baselined,
+                violations_only: args.quiet,
+            },
+            text::Palette {
+                enabled: colors(args.walk.color, to_terminal),
+            },
+        ),
+        Format::Github => report::github::render(report, args.quiet),
+        Format::Markdown => report::markdown::render(report, config),
+    };
+    out.write_all(rendered.as_bytes())
 }

@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use super::{Report, Summary};
-use crate::model::BaselineStatus;
 use crate::model::{
     Area, Binding, ConsumerEvidence, ConsumerKind, IdType, Risk, Shape, ShownConsumer, SiteKind,
     Verdict,
 };
+use crate::model::{BaselineStatus, ReportedSite};
 
 /// The document's version: 2 added `consumers` to each site.
 pub const VERSION: u32 = 2;
@@ -16,11 +16,21 @@ pub const VERSION: u32 = 2;
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    sites: Vec<JsonSite<'a>>,
+    sites: Sites<'a>,
     summary: Summary,
     errors: Vec<JsonError<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed_since_baseline: Option<usize>,
+}
+
+/// The sites, each turned into its JSON shape only as it is written: a document of 100,000
+/// sites is never held as a list of JSON sites (nor, on stdout, as text).
+struct Sites<'a>(&'a [ReportedSite<'a>]);
+
+impl Serialize for Sites<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(JsonSite::of))
+    }
 }
 
 #[derive(Serialize)]
@@ -98,52 +108,18 @@ struct JsonError<'a> {
     message: &'a str,
 }
 
+/// The document as text.
 pub fn render(report: &Report<'_>) -> String {
-    let sites = report
-        .sites
-        .iter()
-        .map(|r| {
-            let s = r.site;
-            let c = &s.classification;
-            let consumers = s.consumers();
-            JsonSite {
-                path: r.path,
-                line: s.start.line,
-                column: s.start.column,
-                end_line: s.end.line,
-                end_column: s.end.column,
-                offset: s.offset,
-                kind: s.kind,
-                rule: s.kind.code(),
-                binding: s.binding,
-                code: &s.code,
-                line_text: &s.line_text,
-                name: c.name.as_deref(),
-                id_type: c.id_type,
-                shape: c.shape,
-                risk: c.risk,
-                phase: c.phase,
-                area: c.area,
-                fixable: c.fixable,
-                suppressed: s.is_suppressed(),
-                suppression_reason: s.suppressed.as_ref().and_then(|r| r.justification()),
-                scope: &s.scope,
-                fingerprint: &s.fingerprint,
-                replacement: s.edit.as_ref().map(|e| e.content.as_str()),
-                reasons: c.reasons.iter().map(ToString::to_string).collect(),
-                consumers: consumers
-                    .shown
-                    .into_iter()
-                    .map(JsonConsumer::from)
-                    .collect(),
-                consumers_not_shown: consumers.more,
-                baseline: r.baseline,
-            }
-        })
-        .collect();
+    let mut bytes = Vec::new();
+    write(report, &mut bytes).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("serde_json writes UTF-8")
+}
+
+/// Writes the document to `out`, one site at a time.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let document = Document {
         version: VERSION,
-        sites,
+        sites: Sites(&report.sites),
         summary: report.summary(),
         errors: report
             .errors
@@ -155,7 +131,47 @@ pub fn render(report: &Report<'_>) -> String {
             .collect(),
         fixed_since_baseline: report.fixed_since_baseline,
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("the report serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+impl<'a> JsonSite<'a> {
+    fn of(r: &'a ReportedSite<'a>) -> Self {
+        let s = r.site;
+        let c = &s.classification;
+        let consumers = s.consumers();
+        JsonSite {
+            path: r.path,
+            line: s.start.line,
+            column: s.start.column,
+            end_line: s.end.line,
+            end_column: s.end.column,
+            offset: s.offset,
+            kind: s.kind,
+            rule: s.kind.code(),
+            binding: s.binding,
+            code: &s.code,
+            line_text: &s.line_text,
+            name: c.name.as_deref(),
+            id_type: c.id_type,
+            shape: c.shape,
+            risk: c.risk,
+            phase: c.phase,
+            area: c.area,
+            fixable: c.fixable,
+            suppressed: s.is_suppressed(),
+            suppression_reason: s.suppressed.as_ref().and_then(|r| r.justification()),
+            scope: &s.scope,
+            fingerprint: &s.fingerprint,
+            replacement: s.edit.as_ref().map(|e| e.content.as_str()),
+            reasons: c.reasons.iter().map(ToString::to_string).collect(),
+            consumers: consumers
+                .shown
+                .into_iter()
+                .map(JsonConsumer::from)
+                .collect(),
+            consumers_not_shown: consumers.more,
+            baseline: r.baseline,
+        }
+    }
 }

@@ -78,20 +78,50 @@ fn rule_index(kind: SiteKind) -> usize {
         .expect("a rule for every kind of site")
 }
 
+/// The document as text.
 pub fn render(report: &Report<'_>, config: &Config, options: SarifOptions) -> String {
-    let rules: Vec<Value> = RULES.iter().map(|r| rule(r, config)).collect();
+    let mut bytes = Vec::new();
+    write(report, config, options, &mut bytes).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("SARIF is UTF-8")
+}
+
+/// Writes the document to `out`. The results are built in parallel, in chunks, each as the
+/// pretty printer writes an element of the run's `results` (its lines indented by four levels;
+/// no JSON string holds a raw newline), and written in the place of the empty list as they
+/// come: the same bytes as one `to_string_pretty` of the whole document, without a tree of
+/// every result in memory (at 100,000 results that tree took 3.7 GB) nor the whole text.
+pub fn write(
+    report: &Report<'_>,
+    config: &Config,
+    options: SarifOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let with_baseline = report.fixed_since_baseline.is_some();
-    // Each result is built and written in parallel, in chunks, as the pretty printer writes an
-    // element of the run's `results` (its lines indented by four levels; no JSON string holds a
-    // raw newline), then put in the place of the empty list: the same bytes as one
-    // `to_string_pretty` of the whole document, without a tree of every result in memory (at
-    // 100,000 results that tree took 3.7 GB).
     let chosen: Vec<&ReportedSite<'_>> = report
         .sites
         .iter()
         .filter(|r| !with_baseline || is_result(r, options))
         .collect();
-    let results = results_text(&chosen, config);
+    let text = frame(report, config);
+    const EMPTY: &str = "\n      \"results\": [],";
+    let at = text
+        .find(EMPTY)
+        .expect("the run lists its results before its tool");
+    if chosen.is_empty() {
+        out.write_all(text.as_bytes())?;
+    } else {
+        out.write_all(&text.as_bytes()[..at])?;
+        out.write_all(b"\n      \"results\": [\n")?;
+        write_results(&chosen, config, out)?;
+        out.write_all(b"\n      ],")?;
+        out.write_all(&text.as_bytes()[at + EMPTY.len()..])?;
+    }
+    out.write_all(b"\n")
+}
+
+/// The document with an empty list of results.
+fn frame(report: &Report<'_>, config: &Config) -> String {
+    let rules: Vec<Value> = RULES.iter().map(|r| rule(r, config)).collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
@@ -127,45 +157,51 @@ pub fn render(report: &Report<'_>, config: &Config, options: SarifOptions) -> St
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut text = serde_json::to_string_pretty(&document).expect("SARIF serializes");
-    if !results.is_empty() {
-        const EMPTY: &str = "\n      \"results\": [],";
-        let at = text
-            .find(EMPTY)
-            .expect("the run lists its results before its tool");
-        let list = format!("\n      \"results\": [\n{results}\n      ],");
-        text.replace_range(at..at + EMPTY.len(), &list);
-    }
-    text.push('\n');
-    text
+    serde_json::to_string_pretty(&document).expect("SARIF serializes")
 }
 
-/// The results, each as the pretty printer writes it at the depth of the run's `results`,
-/// separated by `,\n`; empty when there are none.
-fn results_text(chosen: &[&ReportedSite<'_>], config: &Config) -> String {
+/// Results per chunk built in parallel; a batch of chunks is built, then written.
+const CHUNK: usize = 256;
+const BATCH: usize = 64 * CHUNK;
+
+/// Writes the results, each as the pretty printer writes it at the depth of the run's
+/// `results`, separated by `,\n`.
+fn write_results(
+    chosen: &[&ReportedSite<'_>],
+    config: &Config,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let chunks: Vec<String> = chosen
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut out = String::new();
-            for r in chunk {
-                if !out.is_empty() {
-                    out.push_str(",\n");
-                }
-                let value = result(r, config);
-                let text = serde_json::to_string_pretty(&value).expect("a result serializes");
-                for (i, line) in text.lines().enumerate() {
-                    if i > 0 {
-                        out.push('\n');
+    for (i, batch) in chosen.chunks(BATCH).enumerate() {
+        let chunks: Vec<String> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut text = String::new();
+                for r in chunk {
+                    if !text.is_empty() {
+                        text.push_str(",\n");
                     }
-                    out.push_str("        ");
-                    out.push_str(line);
+                    let value = result(r, config);
+                    let pretty = serde_json::to_string_pretty(&value).expect("a result serializes");
+                    for (i, line) in pretty.lines().enumerate() {
+                        if i > 0 {
+                            text.push('\n');
+                        }
+                        text.push_str("        ");
+                        text.push_str(line);
+                    }
                 }
+                text
+            })
+            .collect();
+        for (j, chunk) in chunks.iter().enumerate() {
+            if i > 0 || j > 0 {
+                out.write_all(b",\n")?;
             }
-            out
-        })
-        .collect();
-    chunks.join(",\n")
+            out.write_all(chunk.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// With a baseline: a new, unsuppressed site is a result; a baselined or suppressed one only
