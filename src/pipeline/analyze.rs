@@ -60,6 +60,8 @@ pub(super) fn analyze_parts(
 ) -> Result<(Vec<Site>, FileFacts), String> {
     let text = source.text.as_str();
     let src = text.as_bytes();
+    // Held until the tree and the analysis's tables are dropped.
+    let _in_flight = crate::util::in_flight::ANALYSIS.acquire(text.len() as u64);
     let Some(tree) = parse_for(text, config, strategy, with_facts)? else {
         return Ok((Vec::new(), FileFacts::default()));
     };

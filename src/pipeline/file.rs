@@ -104,6 +104,7 @@ fn declarations(text: &str, config: &Config) -> FileFacts {
     let budget =
         (config.parse_timeout_ms > 0).then(|| Duration::from_millis(config.parse_timeout_ms));
     let needles = crate::consumers::index::needles(uuid_types(config));
+    let _in_flight = crate::util::in_flight::ANALYSIS.acquire(text.len() as u64);
     let tree = match crate::syntax::slice::plan_containing(text, &needles) {
         Some(ranges) if ranges.is_empty() => return FileFacts::default(),
         Some(ranges) => match parse_ranges(text, &ranges, budget) {
