@@ -56,7 +56,8 @@ pub fn command(args: ScanArgs, stdout: &mut dyn std::io::Write) -> anyhow::Resul
     Ok(Output { stderr, exit })
 }
 
-/// Writes the report in the chosen format; JSON and SARIF are written as they are rendered.
+/// Writes the report in the chosen format; text, JSON and SARIF are written as they are
+/// rendered.
 fn write_report(
     out: &mut dyn std::io::Write,
     report: &Report<'_>,
@@ -64,6 +65,13 @@ fn write_report(
     args: &ScanArgs,
     to_terminal: bool,
 ) -> std::io::Result<()> {
+    let options = text::TextOptions {
+        statistics_only: args.statistics,
+        explain: args.explain,
+        show_suppressed: args.show_suppressed,
+        show_baselined: args.show_baselined,
+        violations_only: args.quiet,
+    };
     let rendered = match args.format {
         Format::Json => return report::json::write(report, out),
         Format::Sarif => {
@@ -73,19 +81,12 @@ fn write_report(
             };
             return report::sarif::write(report, config, options, out);
         }
-        Format::Text => text::render(
-            report,
-            text::TextOptions {
-                statistics_only: args.statistics,
-                explain: args.explain,
-                show_suppressed: args.show_suppressed,
-                show_baselined: args.show_baselined,
-                violations_only: args.quiet,
-            },
-            text::Palette {
+        Format::Text => {
+            let palette = text::Palette {
                 enabled: colors(args.walk.color, to_terminal),
-            },
-        ),
+            };
+            return text::write(report, options, palette, out);
+        }
         Format::Github => report::github::render(report, args.quiet),
         Format::Markdown => report::markdown::render(report, config),
     };

@@ -12,6 +12,34 @@ use std::collections::BTreeMap;
 use crate::model::{BaselineStatus, ConsumerEvidence, ReportedSite, ShownConsumer, Verdict};
 use crate::pipeline::FileError;
 
+/// Sites per chunk of a report rendered in parallel.
+const CHUNK: usize = 256;
+/// Chunks rendered at once, then written: the text of a report is never held whole.
+const BATCH: usize = 64;
+
+/// Writes the text `render` gives for each chunk of `items`, in order, with `separator`
+/// between non-empty chunks; the chunks of a batch are rendered in parallel.
+fn write_in_chunks<T: Sync>(
+    items: &[T],
+    separator: &[u8],
+    render: impl Fn(&[T]) -> String + Sync,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut first = true;
+    for batch in items.chunks(CHUNK * BATCH) {
+        let texts: Vec<String> = batch.par_chunks(CHUNK).map(&render).collect();
+        for text in texts.iter().filter(|t| !t.is_empty()) {
+            if !first {
+                out.write_all(separator)?;
+            }
+            first = false;
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 /// Everything a report renders.
 #[derive(Debug)]
 pub struct Report<'a> {

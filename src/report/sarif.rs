@@ -160,10 +160,6 @@ fn frame(report: &Report<'_>, config: &Config) -> String {
     serde_json::to_string_pretty(&document).expect("SARIF serializes")
 }
 
-/// Results per chunk built in parallel; a batch of chunks is built, then written.
-const CHUNK: usize = 256;
-const BATCH: usize = 64 * CHUNK;
-
 /// Writes the results, each as the pretty printer writes it at the depth of the run's
 /// `results`, separated by `,\n`.
 fn write_results(
@@ -171,37 +167,25 @@ fn write_results(
     config: &Config,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    for (i, batch) in chosen.chunks(BATCH).enumerate() {
-        let chunks: Vec<String> = batch
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut text = String::new();
-                for r in chunk {
-                    if !text.is_empty() {
-                        text.push_str(",\n");
-                    }
-                    let value = result(r, config);
-                    let pretty = serde_json::to_string_pretty(&value).expect("a result serializes");
-                    for (i, line) in pretty.lines().enumerate() {
-                        if i > 0 {
-                            text.push('\n');
-                        }
-                        text.push_str("        ");
-                        text.push_str(line);
-                    }
-                }
-                text
-            })
-            .collect();
-        for (j, chunk) in chunks.iter().enumerate() {
-            if i > 0 || j > 0 {
-                out.write_all(b",\n")?;
+    let render = |chunk: &[&ReportedSite<'_>]| {
+        let mut text = String::new();
+        for r in chunk {
+            if !text.is_empty() {
+                text.push_str(",\n");
             }
-            out.write_all(chunk.as_bytes())?;
+            let value = result(r, config);
+            let pretty = serde_json::to_string_pretty(&value).expect("a result serializes");
+            for (i, line) in pretty.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("        ");
+                text.push_str(line);
+            }
         }
-    }
-    Ok(())
+        text
+    };
+    super::write_in_chunks(chosen, b",\n", render, out)
 }
 
 /// With a baseline: a new, unsuppressed site is a result; a baselined or suppressed one only

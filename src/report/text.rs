@@ -48,44 +48,50 @@ pub struct TextOptions {
     pub violations_only: bool,
 }
 
+/// The report as text.
 pub fn render(report: &Report<'_>, options: TextOptions, palette: Palette) -> String {
-    use rayon::prelude::*;
-    let mut out = String::new();
+    let mut bytes = Vec::new();
+    write(report, options, palette, &mut bytes).expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the report is UTF-8")
+}
+
+/// Writes the report to `out`: the frames, formatted in parallel a chunk at a time and written
+/// in order, then the summary.
+pub fn write(
+    report: &Report<'_>,
+    options: TextOptions,
+    palette: Palette,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if !options.statistics_only || options.violations_only {
-        // Frames are formatted in parallel, in chunks, and joined in order.
-        let frames: Vec<String> = report
-            .sites
-            .par_chunks(256)
-            .map(|chunk| {
-                let mut frames = String::new();
-                for reported in chunk {
-                    let suppressed = reported.site.is_suppressed();
-                    let baselined = reported.baseline == Some(BaselineStatus::Baselined);
-                    if options.violations_only && (suppressed || baselined) {
-                        continue;
-                    }
-                    if suppressed && !options.show_suppressed {
-                        continue;
-                    }
-                    // With a baseline, the frames are the new sites: thousands of baselined
-                    // ones would bury them (they are counted in the summary).
-                    if baselined && !options.show_baselined {
-                        continue;
-                    }
-                    site_frame(&mut frames, reported, options.explain, palette);
+        let frames = |chunk: &[ReportedSite<'_>]| {
+            let mut frames = String::new();
+            for reported in chunk {
+                let suppressed = reported.site.is_suppressed();
+                let baselined = reported.baseline == Some(BaselineStatus::Baselined);
+                if options.violations_only && (suppressed || baselined) {
+                    continue;
                 }
-                frames
-            })
-            .collect();
-        out.reserve(frames.iter().map(String::len).sum());
-        for frame in &frames {
-            out.push_str(frame);
-        }
+                if suppressed && !options.show_suppressed {
+                    continue;
+                }
+                // With a baseline, the frames are the new sites: thousands of baselined ones
+                // would bury them (they are counted in the summary).
+                if baselined && !options.show_baselined {
+                    continue;
+                }
+                site_frame(&mut frames, reported, options.explain, palette);
+            }
+            frames
+        };
+        super::write_in_chunks(&report.sites, b"", frames, out)?;
     }
     if !options.violations_only {
-        summary(&mut out, report, palette);
+        let mut text = String::new();
+        summary(&mut text, report, palette);
+        out.write_all(text.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 fn site_frame(out: &mut String, reported: &ReportedSite<'_>, explain: bool, p: Palette) {
