@@ -21,6 +21,38 @@ pub struct Parents<'t> {
     wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
     /// The highest `binary_operator` of the chain each one belongs to, by node id.
     chain_tops: RefCell<FxHashMap<usize, Node<'t>>>,
+    /// The answers `answer` found, by question and node id.
+    answers: RefCell<FxHashMap<(usize, usize), Option<Node<'t>>>>,
+    /// The nodes one `answer` climb passed (kept to save an allocation per climb).
+    passed: Cell<Vec<usize>>,
+}
+
+/// A question about a node and its ancestors whose answers [`Parents::answer`] keeps. Declare
+/// each question as a `static`: its address is what tells it from the others (the name is for
+/// people).
+#[derive(Debug)]
+pub struct Question {
+    pub name: &'static str,
+}
+
+impl Question {
+    pub const fn new(name: &'static str) -> Question {
+        Question { name }
+    }
+
+    fn key(&'static self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+}
+
+/// What one node says about a question (see [`Parents::answer`]).
+pub enum Verdict<'t> {
+    /// The answer is its parent's (as [`Parents::up`] finds it; none at the root).
+    Up,
+    /// The answer is this ancestor's.
+    From(Node<'t>),
+    /// The answer.
+    Found(Option<Node<'t>>),
 }
 
 impl<'t> Parents<'t> {
@@ -36,7 +68,82 @@ impl<'t> Parents<'t> {
             hint: Cell::new(None),
             wide: RefCell::default(),
             chain_tops: RefCell::default(),
+            answers: RefCell::default(),
+            passed: Cell::default(),
         }
+    }
+
+    /// The root of the tree.
+    pub fn root(&self) -> Node<'t> {
+        self.root
+    }
+
+    /// The answer to `question` at `start`: `verdict` is asked at `start`, then at the node it
+    /// sends the climb to (the parent, or an ancestor), until one gives the answer. A climb
+    /// stops at the first node that keeps an answer; a long one leaves its answer at the nodes
+    /// it passed after its first `SHORT_CLIMB` steps. So each climb costs at most that many
+    /// steps plus one for each node it is the first to pass: the sites of one deep expression
+    /// (`a or b or ...`, a chain of calls, nested lambdas) climb its depth once between them,
+    /// not once each, and the short climbs of ordinary code keep nothing.
+    ///
+    /// `verdict` must say the same of a node whatever climb asks it: it may look at the node's
+    /// ancestors and descendants, not at where the climb started. It is not asked about the
+    /// `binary_operator`s that [`Parents::up`] passes.
+    pub fn answer(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        mut verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
+    ) -> Option<Node<'t>> {
+        let key = question.key();
+        // `verdict` may ask another question: it then takes a new list.
+        let mut passed = self.passed.take();
+        let mut node = start;
+        let mut steps = 0;
+        let found = loop {
+            let known = {
+                let answers = self.answers.borrow();
+                match answers.is_empty() {
+                    true => None,
+                    false => answers.get(&(key, node.id())).copied(),
+                }
+            };
+            if let Some(known) = known {
+                break known;
+            }
+            if steps >= SHORT_CLIMB {
+                passed.push(node.id());
+            }
+            steps += 1;
+            match verdict(node) {
+                Verdict::Up => match self.up(node) {
+                    Some(parent) => node = parent,
+                    None => break None,
+                },
+                Verdict::From(ancestor) => node = ancestor,
+                Verdict::Found(found) => break found,
+            }
+        };
+        let mut answers = self.answers.borrow_mut();
+        for id in passed.drain(..) {
+            answers.insert((key, id), found);
+        }
+        self.passed.set(passed);
+        found
+    }
+
+    /// The nearest of `start` and its ancestors that `is_it`, for `question` (see
+    /// [`Parents::answer`]: the same node must always get the same reply).
+    pub fn nearest(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        is_it: impl Fn(Node<'t>) -> bool,
+    ) -> Option<Node<'t>> {
+        self.answer(question, start, |node| match is_it(node) {
+            true => Verdict::Found(Some(node)),
+            false => Verdict::Up,
+        })
     }
 
     /// The parent of `node`, except that a chain of `binary_operator` ancestors is passed in one
@@ -168,3 +275,7 @@ impl std::fmt::Debug for Parents<'_> {
 
 /// Nodes with more children than this are searched by offset.
 const WIDE: usize = 16;
+
+/// Steps of a climb that leave no answer behind (`Parents::answer`). Ordinary code puts a site
+/// a few levels below its statement and a dozen below its function: its climbs keep nothing.
+const SHORT_CLIMB: usize = 16;

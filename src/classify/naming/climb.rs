@@ -10,7 +10,8 @@ use super::names::{
 use super::{Context, DEFAULT_KEYWORDS, Evidence};
 use crate::model::NameSource;
 use crate::sites::{ScopeKind, scope_of};
-use crate::syntax::{NodeExt, Parents, is_field, node_text};
+use crate::syntax::enclosing::nearest_definition;
+use crate::syntax::{MAX_VALUE_DEPTH, NodeExt, Parents, Question, is_field, node_text};
 
 use crate::classify::value::plain_string;
 
@@ -24,7 +25,8 @@ enum Step<'t> {
     Stop,
 }
 
-/// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
+/// Walks up from the value to the nearest name, collecting evidence and deferred contexts, at
+/// most `MAX_VALUE_DEPTH` levels up.
 pub(in crate::classify) fn climb<'t>(
     p: &Parents<'t>,
     start: Node<'t>,
@@ -39,7 +41,8 @@ pub(in crate::classify) fn climb<'t>(
         ctx,
     };
     let mut node = start;
-    while let Some(parent) = p.up(node) {
+    for _ in 0..MAX_VALUE_DEPTH {
+        let Some(parent) = p.up(node) else { break };
         match climb.step(parent, node) {
             Step::Up => node = parent,
             Step::From(next) => node = next,
@@ -239,20 +242,34 @@ impl<'t> Climb<'_, 't> {
     }
 
     /// Deferred contexts above the name: a lambda, a default factory or an `except` handler
-    /// further up the same function still count.
+    /// further up the same function or class body still count. Each is the nearest of its
+    /// kind or a definition, which `Parents` keeps: the sites of one deep expression climb it
+    /// once between them.
     fn deferred_contexts(&mut self, from: Node<'t>) {
-        let mut up = Some(from);
-        while let Some(n) = up {
-            match n.kind_str() {
-                "lambda" => self.ctx.lambda = true,
-                "keyword_argument" if DEFAULT_KEYWORDS.contains(&keyword_name(n, self.src)) => {
-                    self.ctx.default_factory = true
-                }
-                "except_clause" => self.ctx.except_handler = true,
-                "function_definition" | "class_definition" => break,
-                _ => {}
-            }
-            up = self.p.up(n);
+        let (p, src) = (self.p, self.src);
+        let is_definition =
+            |n: Node<'_>| matches!(n.kind_str(), "function_definition" | "class_definition");
+        let is = |found: Option<Node<'_>>, kind: &str| found.is_some_and(|n| n.kind_str() == kind);
+        if is(nearest_definition(p, from), "lambda") {
+            self.ctx.lambda = true;
+        }
+        let default_keyword = p.nearest(&DEFAULT_KEYWORD_OR_DEFINITION, from, |n| {
+            is_definition(n)
+                || (n.kind_str() == "keyword_argument"
+                    && DEFAULT_KEYWORDS.contains(&keyword_name(n, src)))
+        });
+        if is(default_keyword, "keyword_argument") {
+            self.ctx.default_factory = true;
+        }
+        let handler = p.nearest(&EXCEPT_OR_DEFINITION, from, |n| {
+            is_definition(n) || n.kind_str() == "except_clause"
+        });
+        if is(handler, "except_clause") {
+            self.ctx.except_handler = true;
         }
     }
 }
+
+static DEFAULT_KEYWORD_OR_DEFINITION: Question =
+    Question::new("nearest default-factory keyword, function or class");
+static EXCEPT_OR_DEFINITION: Question = Question::new("nearest except clause, function or class");
