@@ -162,7 +162,7 @@ impl<'a> JsonSite<'a> {
             suppressed: s.is_suppressed(),
             suppression_reason: s.suppressed.as_ref().and_then(|r| r.justification()),
             scope: &s.scope,
-            fingerprint: &s.fingerprint,
+            fingerprint: s.fingerprint.as_str(),
             replacement: s.edit.as_ref().map(|e| e.content.as_str()),
             reasons: c.reasons.iter().map(ToString::to_string).collect(),
             consumers: consumers
