@@ -7,29 +7,20 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 use tree_sitter::Node;
 
+use crate::model::Fingerprint;
 use crate::syntax::{NodeExt, Parents, Question};
 
 /// What stands for a masked expression in a fingerprinted statement.
 const MASK: &str = "\u{a7}";
 
-/// Hex digits in a fingerprint (64 bits).
-pub const FINGERPRINT_LEN: usize = 16;
-
 /// A site's identity across edits (`Site::fingerprint`, worked out by the scan once per
 /// statement): the fingerprint of a statement (whitespace and comments already removed) in a scope.
-pub fn fingerprint_of(scope: &str, statement: &str) -> String {
+pub fn fingerprint_of(scope: &str, statement: &str) -> Fingerprint {
     let mut hasher = Sha256::new();
     hasher.update(scope.as_bytes());
     hasher.update([0]);
     hasher.update(canonical_statement(statement).as_bytes());
-    let digest = hasher.finalize();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(FINGERPRINT_LEN);
-    for b in digest.iter().take(FINGERPRINT_LEN / 2) {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
-    }
-    out
+    Fingerprint::of_digest(&hasher.finalize())
 }
 
 /// What a formatter such as black may change in a statement, taken out: the statement arrives
@@ -262,8 +253,8 @@ mod tests {
             fingerprint_of("A.g", "x=uuid.uuid4()")
         );
         assert_eq!(
-            fingerprint_of("A.f", "x=uuid.uuid4()").len(),
-            FINGERPRINT_LEN
+            fingerprint_of("A.f", "x=uuid.uuid4()").as_str().len(),
+            crate::model::FINGERPRINT_LEN
         );
     }
 }

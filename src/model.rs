@@ -2,19 +2,22 @@
 //!
 //! `site` holds a site and its place (kind, binding, suppression, position, edit, why it is
 //! manual); `classification` the judgements (id type, shape, risk, area); `reason` the
-//! evidence behind them and how it reads; `consumers` the one view of a site's consumers.
+//! evidence behind them and how it reads; `consumers` the one view of a site's consumers;
+//! `fingerprint` a site's baseline fingerprint, as kept.
 //! This module keeps what the reports select by: the filter and a site's baseline standing.
 
 mod classification;
 mod consumers;
+mod fingerprint;
 mod reason;
 mod site;
 
 pub use classification::{Area, Classification, IdType, Risk, Shape};
 pub use consumers::{FLOW_SEPARATOR, MAX_SHOWN_CONSUMERS, ShownConsumer, SiteConsumers, Verdict};
+pub use fingerprint::{FINGERPRINT_LEN, Fingerprint};
 pub use reason::{
-    ConsumerEvidence, ConsumerKind, FormatCheck, FoundName, NameOrigin, NameSource, Reason,
-    TypedCallFallback,
+    ConsumerEvidence, ConsumerKind, FormatCheck, FoundName, KeptBaseCall, NameOrigin, NameSource,
+    ReachedConsumer, Reason, ShapeDetail, TypedCall, TypedCallFallback,
 };
 pub use site::{Binding, Edit, ManualReason, Position, Site, SiteKind, Suppression};
 

@@ -63,10 +63,7 @@ fn every_fixture_diff_and_reason_is_snapshotted() {
         let source = SourceFile::decode(raw.clone()).unwrap();
         for site in analyze(&source, Path::new(&name), &config).unwrap() {
             for reason in &site.classification.reasons {
-                if matches!(
-                    reason,
-                    Reason::TypedCall { .. } | Reason::TypedCallFallback { .. }
-                ) {
+                if matches!(reason, Reason::TypedCall(_) | Reason::TypedCallFallback(_)) {
                     shown.push_str(&format!("# line {}: {reason}\n", site.start.line));
                 }
             }

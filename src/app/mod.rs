@@ -93,8 +93,8 @@ fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -> anyhow::R
     })
 }
 
-/// A report rendered to `--output FILE` (atomically, then said on stderr unless `announce` is
-/// off: `--quiet`), or written to stdout as it is rendered.
+/// A report written as it is rendered: to `--output FILE` (atomically, then said on stderr
+/// unless `announce` is off: `--quiet`), or to stdout.
 fn deliver(
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     output: Option<&std::path::Path>,
@@ -104,9 +104,7 @@ fn deliver(
 ) -> anyhow::Result<()> {
     match output {
         Some(path) => {
-            let mut rendered = Vec::new();
-            render(&mut rendered)?;
-            crate::util::fs::write_atomically(path, &rendered)?;
+            crate::util::fs::write_atomically_with(path, render)?;
             if announce {
                 stderr.push_str(&format!("wrote {}\n", path.display()));
             }

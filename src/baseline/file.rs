@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{Baseline, Entry, FORMAT_VERSION, LEGACY_VERSION, matching::Anchor};
-use crate::fingerprint::FINGERPRINT_LEN;
+use crate::model::FINGERPRINT_LEN;
 
 impl Baseline {
     /// Reads and validates `path`; a missing file is an error.

@@ -87,9 +87,9 @@ pub(super) fn current_sites<'a>(
                     display: &file.display,
                     key,
                     fingerprint: if legacy {
-                        &site.legacy_fingerprint
+                        site.legacy_fingerprint.as_str()
                     } else {
-                        &site.fingerprint
+                        site.fingerprint.as_str()
                     },
                     site,
                 });

@@ -188,15 +188,15 @@ pub fn ratchet(
             .filter(|e| e.path == site.key);
         // Entries are written in the current format, whatever the format they were read in.
         counts
-            .entry((site.key.to_owned(), site.site.fingerprint.clone()))
+            .entry((site.key.to_owned(), site.site.fingerprint.to_string()))
             .and_modify(|e| e.count += 1)
             .or_insert_with(|| Entry {
                 path: site.key.to_owned(),
-                fingerprint: site.site.fingerprint.clone(),
+                fingerprint: site.site.fingerprint.to_string(),
                 count: 1,
                 scope: kept.map_or_else(|| site.site.scope.clone(), |e| e.scope.clone()),
                 statement: kept
-                    .map_or_else(|| site.site.statement.clone(), |e| e.statement.clone()),
+                    .map_or_else(|| site.site.statement.to_string(), |e| e.statement.clone()),
             });
     }
     let entries: Vec<Entry> = counts.into_values().collect();

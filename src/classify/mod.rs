@@ -69,7 +69,7 @@ pub fn classify<'t>(
     };
     reasons.push(Reason::Shape {
         shape,
-        detail: shape_detail(found.kind, &value, shape).to_owned(),
+        detail: shape_detail(found.kind, &value, shape),
     });
 
     let (name, id_type, stem) = decide_type(&evidence, found, src, config, &mut reasons);

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use crate::model::{Shape, SiteKind};
+use crate::model::{Shape, ShapeDetail, SiteKind};
 use crate::sites::FoundSite;
 use crate::syntax::{NodeExt, Parents, is_field, node_text};
 
@@ -38,16 +38,16 @@ pub struct Fstring<'t> {
     pub prefix_only: bool,
 }
 
-pub(super) fn shape_detail(kind: SiteKind, value: &Value<'_>, shape: Shape) -> &'static str {
+pub(super) fn shape_detail(kind: SiteKind, value: &Value<'_>, shape: Shape) -> ShapeDetail {
     match (kind, shape) {
-        (SiteKind::Reference, Shape::String) => "uncalled reference on a `str` field",
-        (SiteKind::Reference, _) => "uncalled reference: the factory makes a UUID object",
-        (_, Shape::Fstring) => "inside an f-string replacement field",
-        (_, Shape::Truncated) if value.truncation.is_some() => "sliced to a fixed length",
-        (_, Shape::Truncated) => "sliced",
-        (_, Shape::Hex) => "`.hex` string",
-        (_, Shape::String) => "converted with `str()`",
-        (_, Shape::Object) => "the UUID object itself is used",
+        (SiteKind::Reference, Shape::String) => ShapeDetail::ReferenceOnStrField,
+        (SiteKind::Reference, _) => ShapeDetail::Reference,
+        (_, Shape::Fstring) => ShapeDetail::FstringField,
+        (_, Shape::Truncated) if value.truncation.is_some() => ShapeDetail::SlicedToLength,
+        (_, Shape::Truncated) => ShapeDetail::Sliced,
+        (_, Shape::Hex) => ShapeDetail::Hex,
+        (_, Shape::String) => ShapeDetail::Str,
+        (_, Shape::Object) => ShapeDetail::Object,
     }
 }
 

@@ -135,7 +135,7 @@ impl FileFacts {
 /// Applies a site's consumer reasons: a blocking consumer makes it high risk and manual, with
 /// no edit; a passed format check is only noted.
 pub fn apply(site: &mut Site, reasons: Vec<Reason>) {
-    let blocks = reasons.iter().any(|r| matches!(r, Reason::Consumer { .. }));
+    let blocks = reasons.iter().any(|r| matches!(r, Reason::Consumer(_)));
     let c = &mut site.classification;
     c.reasons.extend(reasons);
     if blocks {

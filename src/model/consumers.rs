@@ -43,23 +43,15 @@ impl<'a> ShownConsumer<'a> {
     /// The consumer a reason names, if it names one.
     pub fn of(reason: &'a Reason) -> Option<Self> {
         match reason {
-            Reason::Consumer {
-                kind,
-                what,
-                path,
-                line,
-                column,
-                evidence,
-                flow,
-            } => Some(ShownConsumer {
-                kind: *kind,
+            Reason::Consumer(consumer) => Some(ShownConsumer {
+                kind: consumer.kind,
                 verdict: Verdict::Blocks,
-                evidence: *evidence,
-                what,
-                path,
-                line: *line,
-                column: *column,
-                flow,
+                evidence: consumer.evidence,
+                what: &consumer.what,
+                path: &consumer.path,
+                line: consumer.line,
+                column: consumer.column,
+                flow: &consumer.flow,
             }),
             Reason::FormatChecked(check) => Some(ShownConsumer {
                 kind: ConsumerKind::Pattern,
@@ -138,11 +130,11 @@ fn consumers_of(reasons: &[Reason]) -> SiteConsumers<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::FormatCheck;
+    use super::super::{FormatCheck, ReachedConsumer};
     use super::*;
 
     fn consumer(what: &str, line: usize, evidence: ConsumerEvidence, flow: &str) -> Reason {
-        Reason::Consumer {
+        Reason::Consumer(Box::new(ReachedConsumer {
             kind: ConsumerKind::UuidAnnotation,
             what: what.to_owned(),
             path: "app/models.py".to_owned(),
@@ -150,7 +142,7 @@ mod tests {
             column: 5,
             evidence,
             flow: flow.to_owned(),
-        }
+        }))
     }
 
     fn shown(reasons: &[Reason]) -> Vec<(Verdict, &str, ConsumerEvidence, Vec<&str>)> {

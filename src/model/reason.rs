@@ -52,6 +52,42 @@ impl NameSource {
     }
 }
 
+/// What in the code around a site gives its value its shape (`Reason::Shape`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum ShapeDetail {
+    /// An uncalled reference on a field annotated `str`.
+    ReferenceOnStrField,
+    /// Any other uncalled reference: the factory makes a UUID object.
+    Reference,
+    /// Inside an f-string replacement field.
+    FstringField,
+    /// `[:N]`: a slice of a known length.
+    SlicedToLength,
+    /// Any other slice.
+    Sliced,
+    /// `.hex`.
+    Hex,
+    /// `str(...)`.
+    Str,
+    /// Nothing: the UUID object is used as such.
+    Object,
+}
+
+impl ShapeDetail {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ShapeDetail::ReferenceOnStrField => "uncalled reference on a `str` field",
+            ShapeDetail::Reference => "uncalled reference: the factory makes a UUID object",
+            ShapeDetail::FstringField => "inside an f-string replacement field",
+            ShapeDetail::SlicedToLength => "sliced to a fixed length",
+            ShapeDetail::Sliced => "sliced",
+            ShapeDetail::Hex => "`.hex` string",
+            ShapeDetail::Str => "converted with `str()`",
+            ShapeDetail::Object => "the UUID object itself is used",
+        }
+    }
+}
+
 /// What a consumer of a site's value expects.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
@@ -108,6 +144,10 @@ impl ConsumerEvidence {
 }
 
 /// One piece of evidence behind a judgement, rendered by the report layer.
+///
+/// Every site keeps several, so the enum stays small (see the `size` test): the large, rare
+/// variants (a suppression, a consumer, a typed call) are boxed, as
+/// `clippy::large_enum_variant` advises.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Reason {
     Name {
@@ -142,7 +182,7 @@ pub enum Reason {
     NoName,
     Shape {
         shape: Shape,
-        detail: String,
+        detail: ShapeDetail,
     },
     RiskExceptHandler,
     RiskObjectShape,
@@ -168,38 +208,52 @@ pub enum Reason {
     Unresolved,
     ErrorRegion,
     ImportInOtherScope,
-    Suppressed(Suppression),
+    Suppressed(Box<Suppression>),
     /// A fixable-looking site whose rewrite cannot be made safely.
     NoSafeRewrite {
         why: String,
     },
     /// The value reaches code that expects a UUID or checks a format the replacement fails.
-    Consumer {
-        kind: ConsumerKind,
-        /// What consumes it: `field `Account.id``, `parameter `p` of `create``.
-        what: String,
-        path: String,
-        line: usize,
-        /// 1-based, in characters.
-        column: usize,
-        evidence: ConsumerEvidence,
-        /// The steps from the site to the consumer, joined by `FLOW_SEPARATOR`.
-        flow: String,
-    },
+    Consumer(Box<ReachedConsumer>),
     /// The value reaches a format check that a sample replacement passes.
     FormatChecked(Box<FormatCheck>),
     /// The site's id type has a typed call (`[generator.calls]`) and the rewrite uses it.
-    TypedCall {
-        /// `UnifiedIdGenerator.generate_session_id`.
-        callee: String,
-        /// Each argument filled from scope, in the call's order.
-        args: Vec<FoundName>,
-    },
+    TypedCall(Box<TypedCall>),
     /// The site's id type has a typed call, but the rewrite keeps the base call.
-    TypedCallFallback {
-        callee: String,
-        why: TypedCallFallback,
-    },
+    TypedCallFallback(Box<KeptBaseCall>),
+}
+
+/// A consumer the value reaches that expects a UUID or checks a format the replacement fails
+/// (`Reason::Consumer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReachedConsumer {
+    pub kind: ConsumerKind,
+    /// What consumes it: `field `Account.id``, `parameter `p` of `create``.
+    pub what: String,
+    pub path: String,
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub evidence: ConsumerEvidence,
+    /// The steps from the site to the consumer, joined by `FLOW_SEPARATOR`.
+    pub flow: String,
+}
+
+/// The typed call a rewrite uses (`Reason::TypedCall`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TypedCall {
+    /// `UnifiedIdGenerator.generate_session_id`.
+    pub callee: String,
+    /// Each argument filled from scope, in the call's order.
+    pub args: Vec<FoundName>,
+}
+
+/// A typed call a rewrite does not use, keeping the base call (`Reason::TypedCallFallback`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct KeptBaseCall {
+    /// The typed call not used.
+    pub callee: String,
+    pub why: TypedCallFallback,
 }
 
 /// A format check that a sample replacement passes (`Reason::FormatChecked`).
@@ -261,4 +315,17 @@ pub enum TypedCallFallback {
     Missing { names: Vec<String> },
     /// The site is only part of an id (a suffix in a larger f-string, a truncation).
     PartOfId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size() {
+        // Every site keeps a handful of reasons, and a dense file has hundreds of thousands of
+        // sites: a reason is at most a string and a tag, the larger variants are boxed (96 bytes
+        // before, a Vec of them the largest part of a site).
+        assert!(std::mem::size_of::<Reason>() <= 32);
+    }
 }

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
-use super::{Classification, ConsumerEvidence, IdType, Reason, Shape};
+use super::{Classification, ConsumerEvidence, Fingerprint, IdType, Reason, Shape};
 
 /// A call `uuid.uuid4()` or an uncalled reference `default_factory=uuid.uuid4`.
 #[derive(
@@ -143,15 +144,17 @@ pub struct Site {
     pub line_cut: bool,
     pub scope: String,
     /// The site's statement with whitespace normalised, as shown in the baseline file (cut
-    /// after 200 characters).
-    pub statement: String,
+    /// after 200 characters); shared by the sites of one statement (a long literal can hold
+    /// thousands).
+    pub statement: Arc<str>,
     /// The baseline fingerprint: the scope and the whole statement, hashed, with every site's
     /// expression and every generator call masked (baseline format 2).
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// The fingerprint of baseline format 1 (nothing masked), to read older baselines.
-    pub legacy_fingerprint: String,
+    pub legacy_fingerprint: Fingerprint,
     pub in_error_region: bool,
-    pub suppressed: Option<Suppression>,
+    /// Boxed: most sites have none.
+    pub suppressed: Option<Box<Suppression>>,
     pub classification: Classification,
     /// The replacement of the site's expression, when the site is fixable.
     pub edit: Option<Edit>,
@@ -198,7 +201,7 @@ impl Site {
         self.classification
             .reasons
             .iter()
-            .find(|r| matches!(r, Reason::Consumer { .. }))
+            .find(|r| matches!(r, Reason::Consumer(_)))
     }
 
     /// Why the site is not rewritten automatically, as a sentence fragment for reports (for a
@@ -216,20 +219,16 @@ impl Site {
                 "unknown id type (name the value, or configure a type word)".to_owned()
             }
             Some(ManualReason::Consumer) => match self.consumer() {
-                Some(Reason::Consumer {
-                    kind,
-                    what,
-                    path,
-                    line,
-                    evidence,
-                    ..
-                }) => format!(
-                    "the value reaches {} {what} ({}) at {path}:{line}",
-                    match evidence {
+                Some(Reason::Consumer(consumer)) => format!(
+                    "the value reaches {} {} ({}) at {}:{}",
+                    match consumer.evidence {
                         ConsumerEvidence::Resolved => "consumer",
                         ConsumerEvidence::Possible => "possible consumer",
                     },
-                    kind.as_str()
+                    consumer.what,
+                    consumer.kind.as_str(),
+                    consumer.path,
+                    consumer.line
                 ),
                 _ => "the value reaches a consumer".to_owned(),
             },

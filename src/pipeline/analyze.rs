@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::lines::{LineIndex, LineWindow};
@@ -16,7 +17,7 @@ use crate::consumers::{FileFacts, SiteFlow};
 use crate::fingerprint::{
     fingerprint_of, generator_calls, normalized_statement, shortened, statement_of,
 };
-use crate::model::Site;
+use crate::model::{Fingerprint, Site};
 use crate::sites::{find_sites, scope_path};
 use crate::syntax::parse::{SourceFile, parse, parse_ranges};
 use tree_sitter::Node;
@@ -66,14 +67,16 @@ pub(super) fn analyze_parts(
         return Ok((Vec::new(), FileFacts::default()));
     };
     let mut lines = LineIndex::new(text);
-    let mut sites = Vec::new();
     // One statement can hold thousands of sites (a long literal): it is normalised, shortened
     // for display and hashed once per scope, not once per site. Its fingerprint masks every
     // site's expression (and every generator call), so it is known only after all its sites.
     let mut statements: FxHashMap<StatementKey, Statement<'_>> = FxHashMap::default();
-    let mut keys = Vec::new();
     let mut suppressions = LineSuppressions::default();
     let found_sites = find_sites(&tree, text);
+    let mut sites = Vec::with_capacity(found_sites.len());
+    let mut keys = Vec::with_capacity(found_sites.len());
+    // Each site's statement is filled in with its fingerprints (`fingerprint_sites`).
+    let no_statement_yet: Arc<str> = Arc::from("");
     let (index, names) = if with_facts {
         crate::consumers::index::extract(&tree, src, uuid_types(config))
     } else {
@@ -104,7 +107,9 @@ pub(super) fn analyze_parts(
         let end = lines.position(found.expr.end_byte());
         let line_text = lines.line(node.start_byte());
         let line_start = lines.line_start(node.start_byte());
-        let suppressed = suppressions.of(line_start, line_text, found.kind, rel_path, config);
+        let suppressed = suppressions
+            .of(line_start, line_text, found.kind, rel_path, config)
+            .map(Box::new);
         let shown_line =
             LineWindow::around(line_text, node.start_byte() - line_start, start.column);
         let edit = planned_edit(&mut classified, src, config);
@@ -114,6 +119,10 @@ pub(super) fn analyze_parts(
                 .reasons
                 .push(crate::model::Reason::Suppressed(reason.clone()));
         }
+        // The site's reasons are complete (but for its consumers, found later and rare): it
+        // keeps them until the report.
+        let reasons = &mut classified.classification.reasons;
+        *reasons = exact_size(std::mem::take(reasons));
         let scope = scope_path(&found.parents, node, src);
         let (stmt, stmt_end) = statement_of(&found.parents, node);
         let key = (stmt.id(), stmt_end);
@@ -142,9 +151,9 @@ pub(super) fn analyze_parts(
             indent: shown_line.before,
             line_cut: shown_line.cut,
             scope,
-            statement: String::new(),
-            fingerprint: String::new(),
-            legacy_fingerprint: String::new(),
+            statement: Arc::clone(&no_statement_yet),
+            fingerprint: Fingerprint::PENDING,
+            legacy_fingerprint: Fingerprint::PENDING,
             in_error_region: found.in_error_region,
             suppressed,
             edit: edit.map(|e| e.in_file(source)),
@@ -209,6 +218,15 @@ fn planned_edit(
     }
 }
 
+/// `items` in an allocation of their length. Not `shrink_to_fit`: mimalloc's realloc keeps a
+/// block that would shrink by less than half (a site's 5 reasons would keep the 8 places their
+/// Vec grew to).
+fn exact_size<T>(items: Vec<T>) -> Vec<T> {
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
+}
+
 /// Sites on one line share its suppression comment: it is read once per line and kind.
 #[derive(Default)]
 struct LineSuppressions {
@@ -259,8 +277,9 @@ fn fingerprint_sites(
 ) {
     let binding = config.generator_binding();
     // Per statement: the text shown in the baseline, the legacy (version 1) text, the masked text.
-    let mut texts: FxHashMap<StatementKey, (String, String, String)> = FxHashMap::default();
-    let mut hashes: FxHashMap<(StatementKey, String), (String, String)> = FxHashMap::default();
+    let mut texts: FxHashMap<StatementKey, (Arc<str>, String, String)> = FxHashMap::default();
+    let mut hashes: FxHashMap<(StatementKey, String), (Fingerprint, Fingerprint)> =
+        FxHashMap::default();
     for (site, key) in sites.iter_mut().zip(keys) {
         let (shown, legacy, masked) = texts.entry(*key).or_insert_with(|| {
             let statement = statements
@@ -270,7 +289,7 @@ fn fingerprint_sites(
             let mut masks = std::mem::take(&mut statement.masks);
             masks.extend(generator_calls(statement.node, statement.end, src, binding));
             let masked = normalized_statement(statement.node, statement.end, src, &masks);
-            (shortened(&full), full, masked)
+            (Arc::from(shortened(&full)), full, masked)
         });
         let (fingerprint, legacy_fingerprint) =
             hashes.entry((*key, site.scope.clone())).or_insert_with(|| {
@@ -279,9 +298,9 @@ fn fingerprint_sites(
                     fingerprint_of(&site.scope, legacy),
                 )
             });
-        site.statement = shown.clone();
-        site.fingerprint = fingerprint.clone();
-        site.legacy_fingerprint = legacy_fingerprint.clone();
+        site.statement = Arc::clone(shown);
+        site.fingerprint = *fingerprint;
+        site.legacy_fingerprint = *legacy_fingerprint;
     }
 }
 
@@ -294,7 +313,7 @@ mod tests {
         let text = "import uuid\n\n@pytest.mark.parametrize(\"x\", [uuid.uuid4()])\ndef test_a(x):\n    y = 1\n\ndef f():\n    call(\n        str(uuid.uuid4()),  # a note\n    )\n";
         let source = SourceFile::decode(text.as_bytes().to_vec()).unwrap();
         let sites = analyze(&source, Path::new("t.py"), &Config::default()).unwrap();
-        let statements: Vec<&str> = sites.iter().map(|s| s.statement.as_str()).collect();
+        let statements: Vec<&str> = sites.iter().map(|s| &*s.statement).collect();
         assert_eq!(
             statements,
             [
@@ -330,5 +349,63 @@ mod tests {
                 .all(|s| s.fingerprint == sites[40].fingerprint)
         );
         assert_ne!(sites[0].fingerprint, sites[40].fingerprint);
+    }
+
+    /// Expressions in which each site sits one level deeper than the one before: (level,
+    /// bottom, closing of a level). `a or b or ...`, `a and b`, conditionals and `+` are valid
+    /// Python at any length; the rest nest as deep as the parser allows.
+    const CHAINS: [(&str, &str, &str); 13] = [
+        ("uuid.uuid4() or ", "None", ""),
+        ("uuid.uuid4() and ", "None", ""),
+        ("uuid.uuid4() if c else ", "None", ""),
+        ("str(uuid.uuid4()) + ", "'p'", ""),
+        (".f(uuid.uuid4())", "", ""),
+        ("lambda: (uuid.uuid4(), ", "None", ")"),
+        ("[uuid.uuid4(), ", "", "]"),
+        ("f(str(uuid.uuid4()) + ", "1", ")"),
+        ("f(user_id=str(uuid.uuid4()), b=", "0", ")"),
+        ("{'user_id': str(uuid.uuid4()), 'n': ", "0", "}"),
+        ("[(uuid.uuid4(), ", "0", ") for _ in y]"),
+        ("(a := uuid.uuid4() or ", "0", ")"),
+        ("f(f'user-{uuid.uuid4()}', ", "0", ")"),
+    ];
+
+    /// The steps `Parents` takes between nodes to scan a chain of `sites` sites (assigned to a
+    /// local that is passed on, so that its flow is followed too), with what the file declares.
+    fn steps_for_chain((level, bottom, closing): (&str, &str, &str), sites: usize) -> u64 {
+        let start = if level.starts_with('.') { "a" } else { "" };
+        let text = format!(
+            "import uuid\n\n\ndef g(c, a, y):\n    x = {start}{}{bottom}{}\n    return h(x)\n",
+            level.repeat(sites),
+            closing.repeat(sites)
+        );
+        let source = SourceFile::decode(text.into_bytes()).unwrap();
+        let before = crate::syntax::parents::STEPS.with(|s| s.get());
+        let (found, _) = analyze_parts(
+            &source,
+            Path::new("t.py"),
+            &Config::default(),
+            ParseStrategy::Full,
+            true,
+        )
+        .unwrap();
+        assert_eq!(found.len(), sites, "{level}");
+        crate::syntax::parents::STEPS.with(|s| s.get()) - before
+    }
+
+    /// No site climbs over a whole chain: four times the sites take about four times the
+    /// steps (a climb per site over the levels above it would take sixteen).
+    #[test]
+    fn climbs_in_deep_chains_grow_linearly() {
+        let quadratic: Vec<String> = CHAINS
+            .into_iter()
+            .filter_map(|chain| {
+                let small = steps_for_chain(chain, 250);
+                let large = steps_for_chain(chain, 1_000);
+                (large >= 6 * small)
+                    .then(|| format!("{chain:?}: {small} steps for 250 sites, {large} for 1,000"))
+            })
+            .collect();
+        assert!(quadratic.is_empty(), "{quadratic:#?}");
     }
 }

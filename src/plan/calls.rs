@@ -2,7 +2,7 @@
 //! there (see `scope`), or the name that is missing.
 
 use crate::config::{CallTemplate, TemplateArg};
-use crate::model::{Reason, TypedCallFallback};
+use crate::model::{KeptBaseCall, Reason, TypedCall, TypedCallFallback};
 
 use super::scope::Site;
 
@@ -29,29 +29,29 @@ pub(super) fn fill(
                     }
                     None if *optional => dropped = true,
                     None => {
-                        return Err(Reason::TypedCallFallback {
+                        return Err(Reason::TypedCallFallback(Box::new(KeptBaseCall {
                             callee: template.callee.clone(),
                             why: TypedCallFallback::Missing {
                                 names: names.clone(),
                             },
-                        });
+                        })));
                     }
                 }
             }
         }
     }
     let call = format!("{}({})", template.callee, texts.join(", "));
-    let reason = Reason::TypedCall {
+    let reason = Reason::TypedCall(Box::new(TypedCall {
         callee: template.callee.clone(),
         args: found,
-    };
+    }));
     Ok((call, reason))
 }
 
 /// The reason a typed call is not used for a site that is only part of an id.
 pub(super) fn part_of_id(template: &CallTemplate) -> Reason {
-    Reason::TypedCallFallback {
+    Reason::TypedCallFallback(Box::new(KeptBaseCall {
         callee: template.callee.clone(),
         why: TypedCallFallback::PartOfId,
-    }
+    }))
 }

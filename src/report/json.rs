@@ -117,6 +117,7 @@ pub fn render(report: &Report<'_>) -> String {
 
 /// Writes the document to `out`, one site at a time.
 pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
     let document = Document {
         version: VERSION,
         sites: Sites(&report.sites),
@@ -131,8 +132,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             .collect(),
         fixed_since_baseline: report.fixed_since_baseline,
     };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    // serde_json writes token by token: a buffer of a concrete type takes them inline, where
+    // each would be a call through `out`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &document).map_err(std::io::Error::from)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 impl<'a> JsonSite<'a> {
@@ -162,7 +167,7 @@ impl<'a> JsonSite<'a> {
             suppressed: s.is_suppressed(),
             suppression_reason: s.suppressed.as_ref().and_then(|r| r.justification()),
             scope: &s.scope,
-            fingerprint: &s.fingerprint,
+            fingerprint: s.fingerprint.as_str(),
             replacement: s.edit.as_ref().map(|e| e.content.as_str()),
             reasons: c.reasons.iter().map(ToString::to_string).collect(),
             consumers: consumers

@@ -304,7 +304,7 @@ fn result(reported: &ReportedSite<'_>, config: &Config) -> Value {
             BaselineStatus::Baselined => "unchanged",
         });
     }
-    if let Some(suppressed) = &site.suppressed {
+    if let Some(suppressed) = site.suppressed.as_deref() {
         let kind = if suppressed.in_source() {
             "inSource"
         } else {

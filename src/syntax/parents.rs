@@ -19,7 +19,8 @@ pub struct Parents<'t> {
     hint: Cell<Option<Node<'t>>>,
     /// Children of wide nodes, by node id.
     wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
-    /// The highest `binary_operator` of the chain each one belongs to, by node id.
+    /// The highest node of the chain each node of a chain belongs to, by node id (a node's kind
+    /// puts it in one kind of chain only).
     chain_tops: RefCell<FxHashMap<usize, Node<'t>>>,
     /// The answers `answer` found, by question and node id.
     answers: RefCell<FxHashMap<(usize, usize), Option<Node<'t>>>>,
@@ -101,6 +102,7 @@ impl<'t> Parents<'t> {
         let mut node = start;
         let mut steps = 0;
         let found = loop {
+            count_step();
             let known = {
                 let answers = self.answers.borrow();
                 match answers.is_empty() {
@@ -152,21 +154,32 @@ impl<'t> Parents<'t> {
     /// of one statement); the climbs that use this treat binary operators as transparent.
     pub fn up(&self, node: Node<'t>) -> Option<Node<'t>> {
         let parent = self.of(node)?;
-        if parent.kind_str() != "binary_operator" {
-            return Some(parent);
+        match Chain::of(parent) {
+            Some(Chain::Arithmetic) => Some(self.chain_top(parent, Chain::Arithmetic)),
+            _ => Some(parent),
         }
-        Some(self.chain_top(parent))
     }
 
-    /// The highest `binary_operator` above `start` reached through `binary_operator` parents
-    /// only; every operator passed on the way remembers it.
-    fn chain_top(&self, start: Node<'t>) -> Node<'t> {
+    /// The highest of the `boolean_operator` and `conditional_expression` ancestors reached
+    /// from `node` through such nodes only (`node` itself when it is neither). `a or b or ...`
+    /// and `a if c else b if d else ...` nest one level per term: a climb that passes a value
+    /// through them alike takes the chain in one step.
+    pub fn top_of_choices(&self, node: Node<'t>) -> Node<'t> {
+        match Chain::of(node) {
+            Some(Chain::Choice) => self.chain_top(node, Chain::Choice),
+            _ => node,
+        }
+    }
+
+    /// The highest node of `chain` above `start` reached through parents of that chain only;
+    /// every node passed on the way remembers it.
+    fn chain_top(&self, start: Node<'t>, chain: Chain) -> Node<'t> {
         if let Some(&top) = self.chain_tops.borrow().get(&start.id()) {
             return top;
         }
         let mut passed = vec![start];
         let mut top = start;
-        while let Some(parent) = self.of(top).filter(|p| p.kind_str() == "binary_operator") {
+        while let Some(parent) = self.of(top).filter(|p| Chain::of(*p) == Some(chain)) {
             if let Some(&known) = self.chain_tops.borrow().get(&parent.id()) {
                 top = known;
                 break;
@@ -183,6 +196,7 @@ impl<'t> Parents<'t> {
 
     /// The parent of `node` (`None` for the root).
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        count_step();
         if node.id() == self.root.id() {
             return None;
         }
@@ -191,6 +205,7 @@ impl<'t> Parents<'t> {
         }
         let mut current = self.root;
         loop {
+            count_step();
             let child = self.child_with(current, node)?;
             self.links.borrow_mut().insert(child.id(), current);
             if child.id() == node.id() {
@@ -226,12 +241,14 @@ impl<'t> Parents<'t> {
         let holds = |n: Node<'t>| n.start_byte() <= start && end <= n.end_byte();
         let mut node = self.hint.get().unwrap_or(self.root);
         while !holds(node) {
+            count_step();
             match self.of(node) {
                 Some(parent) => node = parent,
                 None => break,
             }
         }
         loop {
+            count_step();
             // The first child ending after `start` holds the range if any child does.
             let child = if node.child_count() > WIDE {
                 let children = self.children_of_wide(node);
@@ -270,6 +287,38 @@ impl std::fmt::Debug for Parents<'_> {
         f.debug_struct("Parents")
             .field("links", &self.links.borrow().len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Steps taken between nodes by the `Parents` of this thread (tests count them to check
+    /// that climbs grow linearly with the sites, without timing anything).
+    pub(crate) static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[inline]
+fn count_step() {
+    #[cfg(test)]
+    STEPS.with(|steps| steps.set(steps.get() + 1));
+}
+
+/// The kinds of node that nest one level per term of a flat expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// `a + b + ...`, and every other binary operator.
+    Arithmetic,
+    /// `a or b or ...`, `a and b`, `a if c else b if d else ...`.
+    Choice,
+}
+
+impl Chain {
+    fn of(node: Node<'_>) -> Option<Chain> {
+        match node.kind_str() {
+            "binary_operator" => Some(Chain::Arithmetic),
+            "boolean_operator" | "conditional_expression" => Some(Chain::Choice),
+            _ => None,
+        }
     }
 }
 

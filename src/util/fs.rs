@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::fs::Metadata;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
@@ -38,7 +39,21 @@ pub enum ReplaceError {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename. A
 /// symbolic link at `path` is replaced, never written through.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    replace(path, bytes, None, &mut |_| {}).map_err(|e| match e {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// As `write_atomically`, with the content written by `render` as it is made (a report too
+/// large to hold whole).
+pub fn write_atomically_with(
+    path: &Path,
+    render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut render = Some(render);
+    let mut content = |out: &mut dyn std::io::Write| match render.take() {
+        Some(render) => render(out),
+        None => Ok(()),
+    };
+    replace_with(path, &mut content, None, &mut |_| {}).map_err(|e| match e {
         ReplaceError::Changed => anyhow::anyhow!("{}: {e}", path.display()),
         ReplaceError::Other(e) => e,
     })
@@ -61,14 +76,26 @@ enum Moment {
     Exchanged,
 }
 
-/// The one write; `at` runs at each `Moment` of a checked replacement.
+/// `replace_with` of a content already made.
 fn replace(
     path: &Path,
     bytes: &[u8],
     expected: Option<&[u8]>,
     at: &mut dyn FnMut(Moment),
 ) -> Result<(), ReplaceError> {
-    use std::io::Write;
+    replace_with(path, &mut |out| out.write_all(bytes), expected, at)
+}
+
+/// What writes a file's new content.
+type Content<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+
+/// The one write; `at` runs at each `Moment` of a checked replacement.
+fn replace_with(
+    path: &Path,
+    content: &mut Content<'_>,
+    expected: Option<&[u8]>,
+    at: &mut dyn FnMut(Moment),
+) -> Result<(), ReplaceError> {
     let shown = path.display();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -107,8 +134,11 @@ fn replace(
             dir.display()
         )
     })?;
-    temp.write_all(bytes)
+    let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+    content(&mut buffered)
+        .and_then(|()| buffered.flush())
         .map_err(|e| anyhow::anyhow!("{shown}: cannot write: {e}"))?;
+    drop(buffered);
     if let Some(meta) = &existing {
         keep_owner(temp.as_file(), meta).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
         // After the owner: a change of owner clears the set-user-ID and set-group-ID bits.

@@ -11,7 +11,7 @@ use super::{Context, DEFAULT_KEYWORDS, Evidence};
 use crate::model::NameSource;
 use crate::sites::{ScopeKind, scope_of};
 use crate::syntax::enclosing::nearest_definition;
-use crate::syntax::{MAX_VALUE_DEPTH, NodeExt, Parents, Question, is_field, node_text};
+use crate::syntax::{MAX_VALUE_DEPTH, NodeExt, Parents, Question, Verdict, is_field, node_text};
 
 use crate::classify::value::plain_string;
 
@@ -25,8 +25,12 @@ enum Step<'t> {
     Stop,
 }
 
-/// Walks up from the value to the nearest name, collecting evidence and deferred contexts, at
-/// most `MAX_VALUE_DEPTH` levels up.
+/// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
+///
+/// The first `MAX_VALUE_DEPTH` levels are read one by one; a value nested deeper still (one of
+/// the first operands of `a or b or ...`, which is valid Python at any length) goes on to where
+/// the climb ends without reading the levels between, and takes the name found there: the end
+/// is an answer `Parents` keeps, so the sites of one deep expression climb it once between them.
 pub(in crate::classify) fn climb<'t>(
     p: &Parents<'t>,
     start: Node<'t>,
@@ -41,8 +45,16 @@ pub(in crate::classify) fn climb<'t>(
         ctx,
     };
     let mut node = start;
-    for _ in 0..MAX_VALUE_DEPTH {
-        let Some(parent) = p.up(node) else { break };
+    let mut levels = 0;
+    while let Some(parent) = p.up(node) {
+        if levels == MAX_VALUE_DEPTH {
+            node = end_of_climb(p, node, src);
+            if let Some(parent) = p.up(node) {
+                climb.step(parent, node);
+            }
+            break;
+        }
+        levels += 1;
         match climb.step(parent, node) {
             Step::Up => node = parent,
             Step::From(next) => node = next,
@@ -51,6 +63,34 @@ pub(in crate::classify) fn climb<'t>(
     }
     climb.deferred_contexts(node);
 }
+
+/// The climb's end: the node from which a climb starting at `from` takes its last step (the
+/// one that stops), or the top it reaches. Each step is taken as a climb starting there would
+/// take it, whatever the levels below found, so that the answer is the node's own.
+fn end_of_climb<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8]) -> Node<'t> {
+    let (mut evidence, mut ctx) = (Vec::new(), Context::default());
+    let found = p.answer(&END_OF_CLIMB, from, |node| {
+        let Some(parent) = p.up(node) else {
+            return Verdict::Found(Some(node));
+        };
+        evidence.clear();
+        ctx = Context::default();
+        let mut probe = Climb {
+            p,
+            src,
+            evidence: &mut evidence,
+            ctx: &mut ctx,
+        };
+        match probe.step(parent, node) {
+            Step::Up => Verdict::Up,
+            Step::From(next) => Verdict::From(next),
+            Step::Stop => Verdict::Found(Some(node)),
+        }
+    });
+    found.unwrap_or(from)
+}
+
+static END_OF_CLIMB: Question = Question::new("node below where a naming climb stops");
 
 /// What every step of one climb reads and adds to.
 struct Climb<'a, 't> {

@@ -121,7 +121,12 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             let Some(parent) = p.of(cur) else { return };
             match parent.kind_str() {
                 "parenthesized_expression" | "await" | "lambda" => {}
-                "boolean_operator" | "conditional_expression" => element = None,
+                "boolean_operator" | "conditional_expression" => {
+                    element = None;
+                    // The value passes a chain of them alike (`a or b or ...`).
+                    cur = p.top_of_choices(parent);
+                    continue;
+                }
                 "list" | "tuple" | "set" | "expression_list" => {
                     element = self.index_in(parent, cur);
                 }

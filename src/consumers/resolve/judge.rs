@@ -5,7 +5,7 @@ use super::{FilePin, RepoIndex, is_noise, sql_consumer};
 use crate::config::{Config, NameEvidence};
 use crate::consumers::pattern::passes;
 use crate::consumers::{Consumer, Reached, SiteFlow, Slot, validators};
-use crate::model::{ConsumerEvidence, ConsumerKind, FormatCheck, Reason, Site};
+use crate::model::{ConsumerEvidence, ConsumerKind, FormatCheck, ReachedConsumer, Reason, Site};
 
 impl<'a> RepoIndex<'a> {
     /// The verdict reasons of one site of file `from`: the consumers its flow reaches (each
@@ -172,30 +172,29 @@ impl Found<'_, '_> {
         }
         let path = self.index.files[at.file].0.to_owned();
         let shown_already = self.reasons.iter().any(|r| match r {
-            Reason::Consumer {
-                kind: k,
-                what: w,
-                path: p,
-                line: l,
-                evidence: e,
-                flow: f,
-                ..
-            } => {
-                (*k, w.as_str(), p.as_str(), *l, *e, f.as_str())
-                    == (kind, what, path.as_str(), at.line, evidence, flow)
+            Reason::Consumer(c) => {
+                (
+                    c.kind,
+                    c.what.as_str(),
+                    c.path.as_str(),
+                    c.line,
+                    c.evidence,
+                    c.flow.as_str(),
+                ) == (kind, what, path.as_str(), at.line, evidence, flow)
             }
             _ => false,
         });
         if !shown_already {
-            self.reasons.push(Reason::Consumer {
-                kind,
-                what: what.to_owned(),
-                path,
-                line: at.line,
-                column: at.column,
-                evidence,
-                flow: flow.to_owned(),
-            });
+            self.reasons
+                .push(Reason::Consumer(Box::new(ReachedConsumer {
+                    kind,
+                    what: what.to_owned(),
+                    path,
+                    line: at.line,
+                    column: at.column,
+                    evidence,
+                    flow: flow.to_owned(),
+                })));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{ConsumerEvidence, Reason, TypedCallFallback};
+use super::{ConsumerEvidence, ReachedConsumer, Reason, TypedCall, TypedCallFallback};
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,7 +43,9 @@ impl fmt::Display for Reason {
                 )
             }
             Reason::NoName => write!(f, "no name found for the value"),
-            Reason::Shape { shape, detail } => write!(f, "shape {}: {detail}", shape.as_str()),
+            Reason::Shape { shape, detail } => {
+                write!(f, "shape {}: {}", shape.as_str(), detail.describe())
+            }
             Reason::RiskExceptHandler => {
                 write!(f, "high risk: fallback path inside an `except` handler")
             }
@@ -82,15 +84,16 @@ impl fmt::Display for Reason {
             }
             Reason::Suppressed(suppression) => write!(f, "{suppression}"),
             Reason::NoSafeRewrite { why } => write!(f, "not rewritten: {why}"),
-            Reason::Consumer {
-                kind,
-                what,
-                path,
-                line,
-                evidence,
-                flow,
-                ..
-            } => {
+            Reason::Consumer(consumer) => {
+                let ReachedConsumer {
+                    kind,
+                    what,
+                    path,
+                    line,
+                    evidence,
+                    flow,
+                    ..
+                } = &**consumer;
                 let lead = match evidence {
                     ConsumerEvidence::Resolved => "high risk: consumer",
                     ConsumerEvidence::Possible => "possible consumer (by name only)",
@@ -106,7 +109,8 @@ impl fmt::Display for Reason {
                 "format check `{}` at {}:{} accepts the replacement (sample `{}`)",
                 check.pattern, check.path, check.line, check.sample
             ),
-            Reason::TypedCall { callee, args } => {
+            Reason::TypedCall(call) => {
+                let TypedCall { callee, args } = &**call;
                 write!(f, "typed call `{callee}`")?;
                 if args.is_empty() {
                     return Ok(());
@@ -117,21 +121,19 @@ impl fmt::Display for Reason {
                     .collect();
                 write!(f, " with {}", found.join(", "))
             }
-            Reason::TypedCallFallback {
-                callee,
-                why: TypedCallFallback::Missing { names },
-            } => write!(
-                f,
-                "base call kept: `{}` for `{callee}` is not visible at the site",
-                names.join("` or `")
-            ),
-            Reason::TypedCallFallback {
-                callee,
-                why: TypedCallFallback::PartOfId,
-            } => write!(
-                f,
-                "base call kept: the site is only part of an id, `{callee}` makes whole ids"
-            ),
+            Reason::TypedCallFallback(kept) => match &kept.why {
+                TypedCallFallback::Missing { names } => write!(
+                    f,
+                    "base call kept: `{}` for `{}` is not visible at the site",
+                    names.join("` or `"),
+                    kept.callee
+                ),
+                TypedCallFallback::PartOfId => write!(
+                    f,
+                    "base call kept: the site is only part of an id, `{}` makes whole ids",
+                    kept.callee
+                ),
+            },
         }
     }
 }
