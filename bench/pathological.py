@@ -8,7 +8,14 @@ followed to their consumers, and (at N/4, since its depth is N) a chain of `+`. 
 per site grows with the size of the enclosing statement or scope shows here as seconds or
 minutes instead of a fraction of a second.
 
-Usage: python3 bench/pathological.py OUT_DIR [--sites N]
+With --chains it writes instead one statement per file in which each of the N sites sits one
+level deeper than the one before: `x = uuid4() or uuid4() or ...` (valid Python at any length, as
+are the `and` and conditional chains), a chain of N method calls, N nested lambdas, lists, calls,
+keyword arguments, dicts, comprehensions, walruses and f-strings in calls. A scan that climbs from
+each site through the levels above it shows here as quadratic: compare the instructions at 2,000
+and 8,000 (bench/README.md, "Files of unusual shape").
+
+Usage: python3 bench/pathological.py OUT_DIR [--sites N] [--chains]
 then:  bash bench/run.sh --dir OUT_DIR      (or: uuid-migrate scan --no-cache OUT_DIR)
 """
 
@@ -34,6 +41,31 @@ SHAPES = [
 ]
 
 
+# (file, statement start, the level of one site, the bottom, the closing of one level): the
+# statement is the start, N levels, the bottom and N closings.
+CHAINS = [
+    ("or_chain.py", "x = ", "uuid.uuid4() or ", "None", ""),
+    ("and_chain.py", "x = ", "uuid.uuid4() and ", "None", ""),
+    ("conditional_chain.py", "x = ", "uuid.uuid4() if c else ", "None", ""),
+    ("method_chain.py", "x = a", ".f(uuid.uuid4())", "", ""),
+    ("nested_lambdas.py", "x = ", "lambda: (uuid.uuid4(), ", "None", ")"),
+    ("nested_lists.py", "x = ", "[uuid.uuid4(), ", "", "]"),
+    ("nested_concatenations.py", "x = ", "f(str(uuid.uuid4()) + ", "1", ")"),
+    ("nested_keywords.py", "x = ", "f(user_id=str(uuid.uuid4()), b=", "0", ")"),
+    ("nested_dicts.py", "x = ", "{'user_id': str(uuid.uuid4()), 'n': ", "0", "}"),
+    ("nested_comprehensions.py", "x = ", "[(uuid.uuid4(), ", "0", ") for _ in y]"),
+    ("nested_walruses.py", "x = ", "(a := uuid.uuid4() or ", "0", ")"),
+    ("nested_fstrings.py", "x = ", "f(f'user-{uuid.uuid4()}', ", "0", ")"),
+]
+
+
+def chains(n: int) -> dict[str, str]:
+    return {
+        name: f"import uuid\n{start}{level * n}{bottom}{closing * n}\n"
+        for name, start, level, bottom, closing in CHAINS
+    }
+
+
 def shapes(n: int) -> dict[str, str]:
     return {
         name: "import uuid\n" + opening + "".join(line.format(i=i) for i in range(n // per)) + closing
@@ -45,11 +77,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--sites", type=int, default=20000, help="sites per file (default 20000)")
+    ap.add_argument("--chains", action="store_true", help="write the deep chains instead")
     args = ap.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in shapes(args.sites).items():
+    files = chains(args.sites) if args.chains else shapes(args.sites)
+    for name, text in files.items():
         (args.out_dir / name).write_text(text)
-    print(f"wrote {len(SHAPES)} files to {args.out_dir}")
+    print(f"wrote {len(files)} files to {args.out_dir}")
     return 0
 
 

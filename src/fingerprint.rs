@@ -8,8 +8,7 @@ use sha2::{Digest, Sha256};
 use tree_sitter::Node;
 
 use crate::model::Fingerprint;
-use crate::syntax::NodeExt;
-use crate::syntax::Parents;
+use crate::syntax::{NodeExt, Parents, Question};
 
 /// What stands for a masked expression in a fingerprinted statement.
 const MASK: &str = "\u{a7}";
@@ -42,21 +41,26 @@ fn canonical_statement(statement: &str) -> String {
     out
 }
 
+/// A node's statement (see `statement_of`): `Parents` keeps the answers, so the sites of one
+/// deep expression climb it once between them.
+static STATEMENT: Question = Question::new("statement");
+
 /// The statement holding the site and where its fingerprinted part ends: the header only, for
 /// compound statements; the decorator or the definition's header, for a decorated definition.
 pub fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usize) {
-    let mut stmt = node;
-    let mut below = node;
-    while let Some(parent) = parents.up(stmt) {
-        if matches!(parent.kind_str(), "block" | "module") {
-            break;
-        }
-        below = stmt;
-        stmt = parent;
-    }
-    if stmt.kind_str() == "decorated_definition" && below.id() != stmt.id() {
-        stmt = below;
-    }
+    let in_block = |n: Node<'t>| matches!(n.kind_str(), "block" | "module");
+    // The nearest node that is a child of a block, or of a decorated definition in a block;
+    // the root when there is none.
+    let stmt = parents
+        .nearest(&STATEMENT, node, |n| match parents.of(n) {
+            None => true,
+            Some(parent) => {
+                in_block(parent)
+                    || (parent.kind_str() == "decorated_definition"
+                        && parents.of(parent).is_some_and(in_block))
+            }
+        })
+        .expect("the root is a statement when nothing below is");
     let mut end = stmt.end_byte();
     let mut cursor = stmt.walk();
     if let Some(body) = stmt.children(&mut cursor).find(|c| c.kind_str() == "block")
@@ -203,6 +207,43 @@ mod tests {
             canonical_statement("a=str(uuid.uuid4())"),
             canonical_statement("b=str(uuid.uuid4())")
         );
+    }
+
+    /// `statement_of`, whose answers `Parents` keeps, agrees with the plain climb through
+    /// tree-sitter's own parents on every node of every fixture, asked in text order and
+    /// backwards.
+    #[test]
+    fn kept_statements_agree_with_the_plain_climb() {
+        use crate::syntax::fixtures::{FixtureTree, fixture_trees, nodes_of};
+        fn plain(node: Node<'_>) -> Node<'_> {
+            let mut stmt = node;
+            let mut below = node;
+            while let Some(parent) = stmt.parent() {
+                if matches!(parent.kind_str(), "block" | "module") {
+                    break;
+                }
+                below = stmt;
+                stmt = parent;
+            }
+            if stmt.kind_str() == "decorated_definition" && below.id() != stmt.id() {
+                stmt = below;
+            }
+            stmt
+        }
+        let mut checked = 0;
+        for FixtureTree { text, tree } in fixture_trees() {
+            let nodes = nodes_of(&tree);
+            let (forwards, backwards) = (Parents::new(&tree), Parents::new(&tree));
+            let asked = nodes
+                .iter()
+                .map(|n| (&forwards, *n))
+                .chain(nodes.iter().rev().map(|n| (&backwards, *n)));
+            for (p, node) in asked {
+                assert_eq!(statement_of(p, node).0, plain(node), "{node:?} in {text}");
+            }
+            checked += nodes.len();
+        }
+        assert!(checked > 10_000, "only {checked} nodes checked");
     }
 
     #[test]

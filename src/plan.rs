@@ -11,7 +11,7 @@ use crate::classify::{Classified, clean_prefix};
 use crate::config::{CallTemplate, Config};
 use crate::model::{Edit, Reason, Shape};
 use crate::syntax::parse::SourceFile;
-use crate::syntax::{Parents, node_text};
+use crate::syntax::{Parents, Question, node_text};
 
 mod calls;
 mod scope;
@@ -269,17 +269,33 @@ fn lambda_needs_no_parens(parent: Node<'_>) -> bool {
     )
 }
 
+/// More strings than this around a node is code Python 3.8–3.11 cannot parse, where no quote
+/// is free: a string inside another's replacement field may not hold the delimiter of any
+/// string around it, and there are four (`"`, `'`, `"""`, `'''`).
+const MAX_NESTED_STRINGS: usize = 4;
+
+/// The nearest string among `from` and its ancestors: `Parents` keeps the answers, so the
+/// sites of one deep expression climb it once between them.
+static STRING: Question = Question::new("nearest string");
+
+fn nearest_string<'t>(parents: &Parents<'t>, from: Node<'t>) -> Option<Node<'t>> {
+    parents.nearest(&STRING, from, |n| n.kind_str() == "string")
+}
+
 /// A quote character that Python 3.8–3.11 accepts at `node`: not the quote of any enclosing
 /// single-quoted string; `"` first, and one that no enclosing string uses at all before one
 /// that only encloses as a triple quote (`f"""{f'''{"x"}'''}"""` is legal).
 fn free_quote<'t>(node: Node<'t>, parents: &Parents<'t>, src: &[u8]) -> Option<char> {
     let mut single = Vec::new();
     let mut triple = Vec::new();
-    let mut current = Some(node);
+    let mut strings = 0;
+    let mut current = nearest_string(parents, node);
     while let Some(n) = current {
-        if n.kind_str() == "string"
-            && let Some(start) = n.child(0).filter(|c| c.kind_str() == "string_start")
-        {
+        strings += 1;
+        if strings > MAX_NESTED_STRINGS {
+            return None;
+        }
+        if let Some(start) = n.child(0).filter(|c| c.kind_str() == "string_start") {
             let text = node_text(start, src);
             if let Some(q) = text.chars().last() {
                 let tripled: String = [q; 3].iter().collect();
@@ -290,7 +306,7 @@ fn free_quote<'t>(node: Node<'t>, parents: &Parents<'t>, src: &[u8]) -> Option<c
                 }
             }
         }
-        current = parents.of(n);
+        current = parents.up(n).and_then(|up| nearest_string(parents, up));
     }
     let quotes = ['"', '\''];
     quotes

@@ -81,7 +81,7 @@ pub(super) fn value_of<'t>(found: &FoundSite<'t>, src: &[u8]) -> Value<'t> {
                     let call = p.of(parent).filter(|c| c.kind_str() == "call");
                     let is_str = call
                         .and_then(|c| c.field("function"))
-                        .is_some_and(|f| node_text(f, src) == "str");
+                        .is_some_and(|f| &src[f.byte_range()] == b"str");
                     // Whether `str(...)` has this one argument (looking no further than a
                     // second one: a call can have thousands).
                     let single = is_str && {

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::index::last_name;
+use super::index::last_name_of;
 use crate::syntax::{NodeExt, node_text};
 
 /// Identifiers that name a UUID type.
@@ -64,7 +64,7 @@ impl<'c> UuidTypes<'c> {
         let Some(function) = call.field("function") else {
             return false;
         };
-        if self.is_uuid_type(last_name(node_text(function, src))) {
+        if self.is_uuid_type(last_name_of(function, src)) {
             return true;
         }
         let Some(args) = call.field("arguments") else {

@@ -350,4 +350,62 @@ mod tests {
         );
         assert_ne!(sites[0].fingerprint, sites[40].fingerprint);
     }
+
+    /// Expressions in which each site sits one level deeper than the one before: (level,
+    /// bottom, closing of a level). `a or b or ...`, `a and b`, conditionals and `+` are valid
+    /// Python at any length; the rest nest as deep as the parser allows.
+    const CHAINS: [(&str, &str, &str); 13] = [
+        ("uuid.uuid4() or ", "None", ""),
+        ("uuid.uuid4() and ", "None", ""),
+        ("uuid.uuid4() if c else ", "None", ""),
+        ("str(uuid.uuid4()) + ", "'p'", ""),
+        (".f(uuid.uuid4())", "", ""),
+        ("lambda: (uuid.uuid4(), ", "None", ")"),
+        ("[uuid.uuid4(), ", "", "]"),
+        ("f(str(uuid.uuid4()) + ", "1", ")"),
+        ("f(user_id=str(uuid.uuid4()), b=", "0", ")"),
+        ("{'user_id': str(uuid.uuid4()), 'n': ", "0", "}"),
+        ("[(uuid.uuid4(), ", "0", ") for _ in y]"),
+        ("(a := uuid.uuid4() or ", "0", ")"),
+        ("f(f'user-{uuid.uuid4()}', ", "0", ")"),
+    ];
+
+    /// The steps `Parents` takes between nodes to scan a chain of `sites` sites (assigned to a
+    /// local that is passed on, so that its flow is followed too), with what the file declares.
+    fn steps_for_chain((level, bottom, closing): (&str, &str, &str), sites: usize) -> u64 {
+        let start = if level.starts_with('.') { "a" } else { "" };
+        let text = format!(
+            "import uuid\n\n\ndef g(c, a, y):\n    x = {start}{}{bottom}{}\n    return h(x)\n",
+            level.repeat(sites),
+            closing.repeat(sites)
+        );
+        let source = SourceFile::decode(text.into_bytes()).unwrap();
+        let before = crate::syntax::parents::STEPS.with(|s| s.get());
+        let (found, _) = analyze_parts(
+            &source,
+            Path::new("t.py"),
+            &Config::default(),
+            ParseStrategy::Full,
+            true,
+        )
+        .unwrap();
+        assert_eq!(found.len(), sites, "{level}");
+        crate::syntax::parents::STEPS.with(|s| s.get()) - before
+    }
+
+    /// No site climbs over a whole chain: four times the sites take about four times the
+    /// steps (a climb per site over the levels above it would take sixteen).
+    #[test]
+    fn climbs_in_deep_chains_grow_linearly() {
+        let quadratic: Vec<String> = CHAINS
+            .into_iter()
+            .filter_map(|chain| {
+                let small = steps_for_chain(chain, 250);
+                let large = steps_for_chain(chain, 1_000);
+                (large >= 6 * small)
+                    .then(|| format!("{chain:?}: {small} steps for 250 sites, {large} for 1,000"))
+            })
+            .collect();
+        assert!(quadratic.is_empty(), "{quadratic:#?}");
+    }
 }

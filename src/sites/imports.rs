@@ -7,7 +7,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::QueryCursor;
 
 use super::{Bound, IMPORTS_QUERY, capture, capture_index};
-use crate::syntax::{NodeExt, Parents, node_text};
+use crate::syntax::{NodeExt, Parents, Question, node_text};
 
 /// Import bindings: (local name, what it binds, the import node).
 pub(super) fn collect_imports<'t>(import: Node<'t>, src: &[u8]) -> Vec<(String, Bound, Node<'t>)> {
@@ -94,36 +94,43 @@ pub(super) enum BindingPosition {
 /// (unpacked through tuples and lists), a parameter, a `def`/`class` name, a walrus, or a
 /// `global`/`nonlocal` declaration.
 pub(super) fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<BindingPosition> {
-    let mut child = ident;
-    while let Some(parent) = p.of(child) {
-        let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
-        match parent.kind_str() {
-            "pattern_list"
-            | "tuple_pattern"
-            | "list_pattern"
-            | "list_splat_pattern"
-            | "dictionary_splat_pattern"
-            | "as_pattern_target"
-            | "parenthesized_expression"
-            | "tuple"
-            | "list" => {}
-            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                return is_field("left").then_some(BindingPosition::Bind);
-            }
-            "as_pattern" => return is_field("alias").then_some(BindingPosition::Bind),
-            "named_expression" | "function_definition" | "class_definition" => {
-                return is_field("name").then_some(BindingPosition::Bind);
-            }
-            "default_parameter" | "typed_default_parameter" => {
-                return is_field("name").then_some(BindingPosition::Bind);
-            }
-            "typed_parameter" => return (!is_field("type")).then_some(BindingPosition::Bind),
-            "parameters" | "lambda_parameters" => return Some(BindingPosition::Bind),
-            "global_statement" => return Some(BindingPosition::Global),
-            "nonlocal_statement" => return Some(BindingPosition::Nonlocal),
-            _ => return None,
+    // The outermost of the targets the name is unpacked from (`a, (b, c) = ...`); `Parents`
+    // keeps it, so the names of one deep nest of tuples or lists climb it once between them.
+    let child = p.nearest(&UNPACKED_FROM, ident, |n| {
+        p.of(n)
+            .is_none_or(|parent| !TARGET_CONTAINERS.contains(&parent.kind_str()))
+    })?;
+    let parent = p.of(child)?;
+    let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
+    match parent.kind_str() {
+        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+            is_field("left").then_some(BindingPosition::Bind)
         }
-        child = parent;
+        "as_pattern" => is_field("alias").then_some(BindingPosition::Bind),
+        "named_expression" | "function_definition" | "class_definition" => {
+            is_field("name").then_some(BindingPosition::Bind)
+        }
+        "default_parameter" | "typed_default_parameter" => {
+            is_field("name").then_some(BindingPosition::Bind)
+        }
+        "typed_parameter" => (!is_field("type")).then_some(BindingPosition::Bind),
+        "parameters" | "lambda_parameters" => Some(BindingPosition::Bind),
+        "global_statement" => Some(BindingPosition::Global),
+        "nonlocal_statement" => Some(BindingPosition::Nonlocal),
+        _ => None,
     }
-    None
 }
+
+/// What a name can be unpacked from on its way to its binding (`binding_position`).
+const TARGET_CONTAINERS: [&str; 9] = [
+    "pattern_list",
+    "tuple_pattern",
+    "list_pattern",
+    "list_splat_pattern",
+    "dictionary_splat_pattern",
+    "as_pattern_target",
+    "parenthesized_expression",
+    "tuple",
+    "list",
+];
+static UNPACKED_FROM: Question = Question::new("outermost target a name is unpacked from");

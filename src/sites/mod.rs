@@ -13,7 +13,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use crate::model::{Binding, SiteKind};
-use crate::syntax::{Parents, node_text};
+use crate::syntax::{Parents, Question, node_text};
 
 mod imports;
 mod scope;
@@ -260,20 +260,18 @@ fn make_site<'t>(
     }
 }
 
+/// The nearest node from a site up that is an error or missing, or is a statement (a child of a
+/// block or the module): the site is in an error region when that node is, or holds, an error.
+static ERROR_OR_STATEMENT: Question = Question::new("nearest error or statement");
+
 fn in_error_region<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
-    let mut current = Some(node);
-    while let Some(n) = current {
-        if n.is_error() || n.is_missing() {
-            return true;
-        }
-        if p.of(n)
-            .is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
-        {
-            return n.has_error();
-        }
-        current = p.up(n);
-    }
-    false
+    p.nearest(&ERROR_OR_STATEMENT, node, |n| {
+        n.is_error()
+            || n.is_missing()
+            || p.of(n)
+                .is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
+    })
+    .is_some_and(|n| n.is_error() || n.is_missing() || n.has_error())
 }
 
 /// Whether an identifier is read as a value (not a binding, keyword name, attribute or import).
@@ -321,6 +319,7 @@ pub(super) fn capture<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::fixtures::{FixtureTree, fixture_trees, nodes_of};
 
     fn sites(src: &str) -> Vec<(usize, SiteKind, Binding)> {
         let tree = crate::syntax::parse::parse(src, None).unwrap();
@@ -330,82 +329,212 @@ mod tests {
             .collect()
     }
 
-    /// Every Python file under `fixtures/`, decoded.
-    fn fixture_sources() -> Vec<String> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "py")
-                    && let Ok(source) =
-                        crate::syntax::parse::SourceFile::decode(std::fs::read(&path).unwrap())
-                {
-                    out.push(source.text);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(
-            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")),
-            &mut out,
-        );
-        assert!(out.len() > 20, "fixtures not found");
-        out
-    }
-
     /// The on-demand parent links and the occurrence search agree with tree-sitter's own
     /// `Node::parent` and `descendant_for_byte_range`, on every node of every fixture.
     #[test]
     fn parent_links_and_searches_agree_with_tree_sitter() {
         let mut checked = 0;
-        let config = crate::config::Config::default();
-        for text in fixture_sources() {
-            // The whole file, and the slices `scan` parses (included ranges).
-            let mut trees = vec![crate::syntax::parse::parse(&text, None).unwrap()];
-            if let Some(ranges) =
-                crate::syntax::slice::plan(&text, &config).filter(|r| !r.is_empty())
-            {
-                trees.push(crate::syntax::parse::parse_ranges(&text, &ranges, None).unwrap());
+        for FixtureTree { text, tree } in fixture_trees() {
+            let parents = Parents::new(&tree);
+            let nodes = nodes_of(&tree);
+            // In text order, as occurrences come, then backwards, which defeats the hint.
+            for node in nodes.iter().chain(nodes.iter().rev()) {
+                if node.start_byte() < node.end_byte() {
+                    let (start, end) = (node.start_byte(), node.end_byte());
+                    assert_eq!(
+                        parents.deepest_holding(start, end),
+                        tree.root_node()
+                            .descendant_for_byte_range(start, end)
+                            .unwrap(),
+                        "{start}..{end} in {text}"
+                    );
+                }
             }
-            for tree in &trees {
-                let parents = Parents::new(tree);
-                let mut cursor = tree.walk();
-                let mut nodes = Vec::new();
-                loop {
-                    nodes.push(cursor.node());
-                    if cursor.goto_first_child() {
-                        continue;
-                    }
-                    while !cursor.goto_next_sibling() {
-                        if !cursor.goto_parent() {
-                            break;
-                        }
-                    }
-                    if cursor.node().id() == tree.root_node().id() {
-                        break;
-                    }
-                }
-                // In text order, as occurrences come, then backwards, which defeats the hint.
-                for node in nodes.iter().chain(nodes.iter().rev()) {
-                    if node.start_byte() < node.end_byte() {
-                        let (start, end) = (node.start_byte(), node.end_byte());
-                        assert_eq!(
-                            parents.deepest_holding(start, end),
-                            tree.root_node()
-                                .descendant_for_byte_range(start, end)
-                                .unwrap(),
-                            "{start}..{end} in {text}"
-                        );
-                    }
-                }
-                for node in &nodes {
-                    assert_eq!(parents.of(*node), node.parent(), "{node:?} in {text}");
-                }
-                checked += nodes.len();
+            for node in &nodes {
+                assert_eq!(parents.of(*node), node.parent(), "{node:?} in {text}");
             }
+            checked += nodes.len();
         }
         assert!(checked > 10_000, "only {checked} nodes checked");
+    }
+
+    /// The climbs whose answers `Parents` keeps (the scope, the `Class.method` path, the
+    /// error region, the position of a binding, the enclosing definitions) agree with the same
+    /// climbs through tree-sitter's own parents, keeping nothing, on every node of every
+    /// fixture, asked in text order and backwards.
+    #[test]
+    fn kept_answers_agree_with_plain_climbs() {
+        use crate::syntax::enclosing::{nearest_class, nearest_definition, nearest_function};
+        let mut checked = 0;
+        for FixtureTree { text, tree } in fixture_trees() {
+            let src = text.as_bytes();
+            let nodes = nodes_of(&tree);
+            let forwards = Parents::new(&tree);
+            let backwards = Parents::new(&tree);
+            let asked = nodes
+                .iter()
+                .map(|n| (&forwards, *n))
+                .chain(nodes.iter().rev().map(|n| (&backwards, *n)));
+            for (p, node) in asked {
+                let at = format!("{node:?} in {text}");
+                assert_eq!(scope_of(p, node), plain::scope_of(node), "{at}");
+                assert_eq!(
+                    scope_path(p, node, src),
+                    plain::scope_path(node, src),
+                    "{at}"
+                );
+                assert_eq!(
+                    in_error_region(p, node),
+                    plain::in_error_region(node),
+                    "{at}"
+                );
+                assert_eq!(
+                    imports::binding_position(p, node),
+                    plain::binding_position(node),
+                    "{at}"
+                );
+                let from =
+                    |kinds: &[&str]| plain::ancestors(node).find(|n| kinds.contains(&n.kind_str()));
+                assert_eq!(
+                    nearest_function(p, node),
+                    from(&["function_definition"]),
+                    "{at}"
+                );
+                assert_eq!(nearest_class(p, node), from(&["class_definition"]), "{at}");
+                assert_eq!(
+                    nearest_definition(p, node),
+                    from(&["function_definition", "lambda", "class_definition"]),
+                    "{at}"
+                );
+            }
+            checked += nodes.len();
+        }
+        assert!(checked > 10_000, "only {checked} nodes checked");
+    }
+
+    /// The climbs as they were before `Parents` kept answers, through `Node::parent`.
+    mod plain {
+        use super::*;
+        use crate::sites::scope::COMPREHENSIONS;
+
+        /// `node` and its ancestors, nearest first.
+        pub(super) fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+            std::iter::successors(Some(node), |n| n.parent())
+        }
+
+        pub(super) fn scope_of(node: Node<'_>) -> (Node<'_>, ScopeKind) {
+            let mut child = node;
+            let mut in_default_or_annotation = false;
+            let mut via_for_in_right = false;
+            while let Some(parent) = child.parent() {
+                let is_field =
+                    |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
+                match parent.kind_str() {
+                    "function_definition" | "lambda" => {
+                        let kind = if parent.kind_str() == "lambda" {
+                            ScopeKind::Lambda
+                        } else {
+                            ScopeKind::Function
+                        };
+                        if is_field("body") || (is_field("parameters") && !in_default_or_annotation)
+                        {
+                            return (parent, kind);
+                        }
+                    }
+                    "class_definition" if is_field("body") => return (parent, ScopeKind::Class),
+                    "default_parameter" | "typed_default_parameter" if is_field("value") => {
+                        in_default_or_annotation = true;
+                    }
+                    "typed_parameter" | "typed_default_parameter" if is_field("type") => {
+                        in_default_or_annotation = true;
+                    }
+                    kind if COMPREHENSIONS.contains(&kind) => {
+                        let first_for = {
+                            let mut cursor = parent.walk();
+                            parent
+                                .named_children(&mut cursor)
+                                .find(|c| c.kind_str() == "for_in_clause")
+                        };
+                        let in_first_iterable =
+                            via_for_in_right && first_for.map(|f| f.id()) == Some(child.id());
+                        if !in_first_iterable {
+                            return (parent, ScopeKind::Comprehension);
+                        }
+                    }
+                    _ => {}
+                }
+                via_for_in_right = parent.kind_str() == "for_in_clause" && is_field("right");
+                child = parent;
+            }
+            (child, ScopeKind::Module)
+        }
+
+        pub(super) fn scope_path(node: Node<'_>, src: &[u8]) -> String {
+            let mut names: Vec<&str> = ancestors(node)
+                .skip(1)
+                .filter(|n| matches!(n.kind_str(), "function_definition" | "class_definition"))
+                .filter_map(|n| n.field("name"))
+                .map(|name| node_text(name, src))
+                .collect();
+            if names.is_empty() {
+                return "<module>".to_owned();
+            }
+            names.reverse();
+            names.join(".")
+        }
+
+        pub(super) fn in_error_region(node: Node<'_>) -> bool {
+            for n in ancestors(node) {
+                if n.is_error() || n.is_missing() {
+                    return true;
+                }
+                if n.parent()
+                    .is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
+                {
+                    return n.has_error();
+                }
+            }
+            false
+        }
+
+        pub(super) fn binding_position(ident: Node<'_>) -> Option<imports::BindingPosition> {
+            use imports::BindingPosition;
+            let mut child = ident;
+            while let Some(parent) = child.parent() {
+                let is_field =
+                    |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
+                return match parent.kind_str() {
+                    "pattern_list"
+                    | "tuple_pattern"
+                    | "list_pattern"
+                    | "list_splat_pattern"
+                    | "dictionary_splat_pattern"
+                    | "as_pattern_target"
+                    | "parenthesized_expression"
+                    | "tuple"
+                    | "list" => {
+                        child = parent;
+                        continue;
+                    }
+                    "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                        is_field("left").then_some(BindingPosition::Bind)
+                    }
+                    "as_pattern" => is_field("alias").then_some(BindingPosition::Bind),
+                    "named_expression" | "function_definition" | "class_definition" => {
+                        is_field("name").then_some(BindingPosition::Bind)
+                    }
+                    "default_parameter" | "typed_default_parameter" => {
+                        is_field("name").then_some(BindingPosition::Bind)
+                    }
+                    "typed_parameter" => (!is_field("type")).then_some(BindingPosition::Bind),
+                    "parameters" | "lambda_parameters" => Some(BindingPosition::Bind),
+                    "global_statement" => Some(BindingPosition::Global),
+                    "nonlocal_statement" => Some(BindingPosition::Nonlocal),
+                    _ => None,
+                };
+            }
+            None
+        }
     }
 
     #[test]

@@ -19,8 +19,41 @@ pub struct Parents<'t> {
     hint: Cell<Option<Node<'t>>>,
     /// Children of wide nodes, by node id.
     wide: RefCell<FxHashMap<usize, Rc<[Node<'t>]>>>,
-    /// The highest `binary_operator` of the chain each one belongs to, by node id.
+    /// The highest node of the chain each node of a chain belongs to, by node id (a node's kind
+    /// puts it in one kind of chain only).
     chain_tops: RefCell<FxHashMap<usize, Node<'t>>>,
+    /// The answers `answer` found, by question and node id.
+    answers: RefCell<FxHashMap<(usize, usize), Option<Node<'t>>>>,
+    /// The nodes one `answer` climb passed (kept to save an allocation per climb).
+    passed: Cell<Vec<usize>>,
+}
+
+/// A question about a node and its ancestors whose answers [`Parents::answer`] keeps. Declare
+/// each question as a `static`: its address is what tells it from the others (the name is for
+/// people).
+#[derive(Debug)]
+pub struct Question {
+    pub name: &'static str,
+}
+
+impl Question {
+    pub const fn new(name: &'static str) -> Question {
+        Question { name }
+    }
+
+    fn key(&'static self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+}
+
+/// What one node says about a question (see [`Parents::answer`]).
+pub enum Verdict<'t> {
+    /// The answer is its parent's (as [`Parents::up`] finds it; none at the root).
+    Up,
+    /// The answer is this ancestor's.
+    From(Node<'t>),
+    /// The answer.
+    Found(Option<Node<'t>>),
 }
 
 impl<'t> Parents<'t> {
@@ -36,7 +69,83 @@ impl<'t> Parents<'t> {
             hint: Cell::new(None),
             wide: RefCell::default(),
             chain_tops: RefCell::default(),
+            answers: RefCell::default(),
+            passed: Cell::default(),
         }
+    }
+
+    /// The root of the tree.
+    pub fn root(&self) -> Node<'t> {
+        self.root
+    }
+
+    /// The answer to `question` at `start`: `verdict` is asked at `start`, then at the node it
+    /// sends the climb to (the parent, or an ancestor), until one gives the answer. A climb
+    /// stops at the first node that keeps an answer; a long one leaves its answer at the nodes
+    /// it passed after its first `SHORT_CLIMB` steps. So each climb costs at most that many
+    /// steps plus one for each node it is the first to pass: the sites of one deep expression
+    /// (`a or b or ...`, a chain of calls, nested lambdas) climb its depth once between them,
+    /// not once each, and the short climbs of ordinary code keep nothing.
+    ///
+    /// `verdict` must say the same of a node whatever climb asks it: it may look at the node's
+    /// ancestors and descendants, not at where the climb started. It is not asked about the
+    /// `binary_operator`s that [`Parents::up`] passes.
+    pub fn answer(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        mut verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
+    ) -> Option<Node<'t>> {
+        let key = question.key();
+        // `verdict` may ask another question: it then takes a new list.
+        let mut passed = self.passed.take();
+        let mut node = start;
+        let mut steps = 0;
+        let found = loop {
+            count_step();
+            let known = {
+                let answers = self.answers.borrow();
+                match answers.is_empty() {
+                    true => None,
+                    false => answers.get(&(key, node.id())).copied(),
+                }
+            };
+            if let Some(known) = known {
+                break known;
+            }
+            if steps >= SHORT_CLIMB {
+                passed.push(node.id());
+            }
+            steps += 1;
+            match verdict(node) {
+                Verdict::Up => match self.up(node) {
+                    Some(parent) => node = parent,
+                    None => break None,
+                },
+                Verdict::From(ancestor) => node = ancestor,
+                Verdict::Found(found) => break found,
+            }
+        };
+        let mut answers = self.answers.borrow_mut();
+        for id in passed.drain(..) {
+            answers.insert((key, id), found);
+        }
+        self.passed.set(passed);
+        found
+    }
+
+    /// The nearest of `start` and its ancestors that `is_it`, for `question` (see
+    /// [`Parents::answer`]: the same node must always get the same reply).
+    pub fn nearest(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        is_it: impl Fn(Node<'t>) -> bool,
+    ) -> Option<Node<'t>> {
+        self.answer(question, start, |node| match is_it(node) {
+            true => Verdict::Found(Some(node)),
+            false => Verdict::Up,
+        })
     }
 
     /// The parent of `node`, except that a chain of `binary_operator` ancestors is passed in one
@@ -45,21 +154,32 @@ impl<'t> Parents<'t> {
     /// of one statement); the climbs that use this treat binary operators as transparent.
     pub fn up(&self, node: Node<'t>) -> Option<Node<'t>> {
         let parent = self.of(node)?;
-        if parent.kind_str() != "binary_operator" {
-            return Some(parent);
+        match Chain::of(parent) {
+            Some(Chain::Arithmetic) => Some(self.chain_top(parent, Chain::Arithmetic)),
+            _ => Some(parent),
         }
-        Some(self.chain_top(parent))
     }
 
-    /// The highest `binary_operator` above `start` reached through `binary_operator` parents
-    /// only; every operator passed on the way remembers it.
-    fn chain_top(&self, start: Node<'t>) -> Node<'t> {
+    /// The highest of the `boolean_operator` and `conditional_expression` ancestors reached
+    /// from `node` through such nodes only (`node` itself when it is neither). `a or b or ...`
+    /// and `a if c else b if d else ...` nest one level per term: a climb that passes a value
+    /// through them alike takes the chain in one step.
+    pub fn top_of_choices(&self, node: Node<'t>) -> Node<'t> {
+        match Chain::of(node) {
+            Some(Chain::Choice) => self.chain_top(node, Chain::Choice),
+            _ => node,
+        }
+    }
+
+    /// The highest node of `chain` above `start` reached through parents of that chain only;
+    /// every node passed on the way remembers it.
+    fn chain_top(&self, start: Node<'t>, chain: Chain) -> Node<'t> {
         if let Some(&top) = self.chain_tops.borrow().get(&start.id()) {
             return top;
         }
         let mut passed = vec![start];
         let mut top = start;
-        while let Some(parent) = self.of(top).filter(|p| p.kind_str() == "binary_operator") {
+        while let Some(parent) = self.of(top).filter(|p| Chain::of(*p) == Some(chain)) {
             if let Some(&known) = self.chain_tops.borrow().get(&parent.id()) {
                 top = known;
                 break;
@@ -76,6 +196,7 @@ impl<'t> Parents<'t> {
 
     /// The parent of `node` (`None` for the root).
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        count_step();
         if node.id() == self.root.id() {
             return None;
         }
@@ -84,6 +205,7 @@ impl<'t> Parents<'t> {
         }
         let mut current = self.root;
         loop {
+            count_step();
             let child = self.child_with(current, node)?;
             self.links.borrow_mut().insert(child.id(), current);
             if child.id() == node.id() {
@@ -119,12 +241,14 @@ impl<'t> Parents<'t> {
         let holds = |n: Node<'t>| n.start_byte() <= start && end <= n.end_byte();
         let mut node = self.hint.get().unwrap_or(self.root);
         while !holds(node) {
+            count_step();
             match self.of(node) {
                 Some(parent) => node = parent,
                 None => break,
             }
         }
         loop {
+            count_step();
             // The first child ending after `start` holds the range if any child does.
             let child = if node.child_count() > WIDE {
                 let children = self.children_of_wide(node);
@@ -166,5 +290,41 @@ impl std::fmt::Debug for Parents<'_> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Steps taken between nodes by the `Parents` of this thread (tests count them to check
+    /// that climbs grow linearly with the sites, without timing anything).
+    pub(crate) static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[inline]
+fn count_step() {
+    #[cfg(test)]
+    STEPS.with(|steps| steps.set(steps.get() + 1));
+}
+
+/// The kinds of node that nest one level per term of a flat expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// `a + b + ...`, and every other binary operator.
+    Arithmetic,
+    /// `a or b or ...`, `a and b`, `a if c else b if d else ...`.
+    Choice,
+}
+
+impl Chain {
+    fn of(node: Node<'_>) -> Option<Chain> {
+        match node.kind_str() {
+            "binary_operator" => Some(Chain::Arithmetic),
+            "boolean_operator" | "conditional_expression" => Some(Chain::Choice),
+            _ => None,
+        }
+    }
+}
+
 /// Nodes with more children than this are searched by offset.
 const WIDE: usize = 16;
+
+/// Steps of a climb that leave no answer behind (`Parents::answer`). Ordinary code puts a site
+/// a few levels below its statement and a dozen below its function: its climbs keep nothing.
+const SHORT_CLIMB: usize = 16;

@@ -10,7 +10,8 @@ use super::names::{
 use super::{Context, DEFAULT_KEYWORDS, Evidence};
 use crate::model::NameSource;
 use crate::sites::{ScopeKind, scope_of};
-use crate::syntax::{NodeExt, Parents, is_field, node_text};
+use crate::syntax::enclosing::nearest_definition;
+use crate::syntax::{MAX_VALUE_DEPTH, NodeExt, Parents, Question, Verdict, is_field, node_text};
 
 use crate::classify::value::plain_string;
 
@@ -25,6 +26,11 @@ enum Step<'t> {
 }
 
 /// Walks up from the value to the nearest name, collecting evidence and deferred contexts.
+///
+/// The first `MAX_VALUE_DEPTH` levels are read one by one; a value nested deeper still (one of
+/// the first operands of `a or b or ...`, which is valid Python at any length) goes on to where
+/// the climb ends without reading the levels between, and takes the name found there: the end
+/// is an answer `Parents` keeps, so the sites of one deep expression climb it once between them.
 pub(in crate::classify) fn climb<'t>(
     p: &Parents<'t>,
     start: Node<'t>,
@@ -39,7 +45,16 @@ pub(in crate::classify) fn climb<'t>(
         ctx,
     };
     let mut node = start;
+    let mut levels = 0;
     while let Some(parent) = p.up(node) {
+        if levels == MAX_VALUE_DEPTH {
+            node = end_of_climb(p, node, src);
+            if let Some(parent) = p.up(node) {
+                climb.step(parent, node);
+            }
+            break;
+        }
+        levels += 1;
         match climb.step(parent, node) {
             Step::Up => node = parent,
             Step::From(next) => node = next,
@@ -48,6 +63,34 @@ pub(in crate::classify) fn climb<'t>(
     }
     climb.deferred_contexts(node);
 }
+
+/// The climb's end: the node from which a climb starting at `from` takes its last step (the
+/// one that stops), or the top it reaches. Each step is taken as a climb starting there would
+/// take it, whatever the levels below found, so that the answer is the node's own.
+fn end_of_climb<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8]) -> Node<'t> {
+    let (mut evidence, mut ctx) = (Vec::new(), Context::default());
+    let found = p.answer(&END_OF_CLIMB, from, |node| {
+        let Some(parent) = p.up(node) else {
+            return Verdict::Found(Some(node));
+        };
+        evidence.clear();
+        ctx = Context::default();
+        let mut probe = Climb {
+            p,
+            src,
+            evidence: &mut evidence,
+            ctx: &mut ctx,
+        };
+        match probe.step(parent, node) {
+            Step::Up => Verdict::Up,
+            Step::From(next) => Verdict::From(next),
+            Step::Stop => Verdict::Found(Some(node)),
+        }
+    });
+    found.unwrap_or(from)
+}
+
+static END_OF_CLIMB: Question = Question::new("node below where a naming climb stops");
 
 /// What every step of one climb reads and adds to.
 struct Climb<'a, 't> {
@@ -239,20 +282,34 @@ impl<'t> Climb<'_, 't> {
     }
 
     /// Deferred contexts above the name: a lambda, a default factory or an `except` handler
-    /// further up the same function still count.
+    /// further up the same function or class body still count. Each is the nearest of its
+    /// kind or a definition, which `Parents` keeps: the sites of one deep expression climb it
+    /// once between them.
     fn deferred_contexts(&mut self, from: Node<'t>) {
-        let mut up = Some(from);
-        while let Some(n) = up {
-            match n.kind_str() {
-                "lambda" => self.ctx.lambda = true,
-                "keyword_argument" if DEFAULT_KEYWORDS.contains(&keyword_name(n, self.src)) => {
-                    self.ctx.default_factory = true
-                }
-                "except_clause" => self.ctx.except_handler = true,
-                "function_definition" | "class_definition" => break,
-                _ => {}
-            }
-            up = self.p.up(n);
+        let (p, src) = (self.p, self.src);
+        let is_definition =
+            |n: Node<'_>| matches!(n.kind_str(), "function_definition" | "class_definition");
+        let is = |found: Option<Node<'_>>, kind: &str| found.is_some_and(|n| n.kind_str() == kind);
+        if is(nearest_definition(p, from), "lambda") {
+            self.ctx.lambda = true;
+        }
+        let default_keyword = p.nearest(&DEFAULT_KEYWORD_OR_DEFINITION, from, |n| {
+            is_definition(n)
+                || (n.kind_str() == "keyword_argument"
+                    && DEFAULT_KEYWORDS.contains(&keyword_name(n, src)))
+        });
+        if is(default_keyword, "keyword_argument") {
+            self.ctx.default_factory = true;
+        }
+        let handler = p.nearest(&EXCEPT_OR_DEFINITION, from, |n| {
+            is_definition(n) || n.kind_str() == "except_clause"
+        });
+        if is(handler, "except_clause") {
+            self.ctx.except_handler = true;
         }
     }
 }
+
+static DEFAULT_KEYWORD_OR_DEFINITION: Question =
+    Question::new("nearest default-factory keyword, function or class");
+static EXCEPT_OR_DEFINITION: Question = Question::new("nearest except clause, function or class");

@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use crate::classify::id_type::FACTORY_VERBS;
 use crate::classify::value::plain_string;
 use crate::model::NameSource;
+use crate::syntax::enclosing::{nearest_class, nearest_definition, nearest_function};
 use crate::syntax::{NodeExt, Parents, node_text};
 use crate::util::words::split_words;
 
@@ -67,8 +68,18 @@ pub(super) fn looks_like_id_wrapper(callee: &str) -> bool {
         .is_some_and(|w| matches!(w.as_str(), "id" | "ids" | "uuid" | "guid"))
 }
 
+/// Longest callee, in bytes, that names what it is called with. Real callees are a name or a
+/// dotted path, and a chain of calls (`query(...).filter(...).values`) runs to a few hundred
+/// bytes; a callee longer than this is a chain of hundreds of calls, whose every site would
+/// otherwise copy it (N sites in a chain of N calls: N² bytes).
+const MAX_CALLEE_LEN: usize = 4096;
+
+/// The text of a call's callee, when it is a name or an attribute.
 pub(super) fn callee_name(call: Node<'_>, src: &[u8]) -> Option<String> {
     let function = call.field("function")?;
+    if function.byte_range().len() > MAX_CALLEE_LEN {
+        return None;
+    }
     match function.kind_str() {
         "identifier" | "attribute" => Some(node_text(function, src).to_owned()),
         _ => None,
@@ -145,24 +156,14 @@ pub(super) fn operand_holder(node: Node<'_>, src: &[u8]) -> Option<String> {
     operand_name(object, src).filter(|o| !matches!(o.as_str(), "self" | "cls"))
 }
 
-/// The nodes above `node`, nearest first.
-fn ancestors<'a, 't>(p: &'a Parents<'t>, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + 'a {
-    std::iter::successors(p.up(node), move |n| p.up(*n))
-}
-
 /// The name of the function a `return` stands in (none in a lambda or a class body).
 pub(super) fn enclosing_function_name<'t>(
     p: &Parents<'t>,
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    ancestors(p, node)
-        .find(|n| {
-            matches!(
-                n.kind_str(),
-                "function_definition" | "lambda" | "class_definition"
-            )
-        })
+    p.up(node)
+        .and_then(|up| nearest_definition(p, up))
         .filter(|n| n.kind_str() == "function_definition")?
         .field("name")
         .map(|name| node_text(name, src).to_owned())
@@ -177,7 +178,7 @@ pub(in crate::classify) fn enclosing_factory<'t>(
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    let function = ancestors(p, node).find(|n| n.kind_str() == "function_definition")?;
+    let function = p.up(node).and_then(|up| nearest_function(p, up))?;
     let name = node_text(function.field("name")?, src);
     let words = split_words(name);
     (words.len() > 1 && FACTORY_VERBS.contains(&words[0].as_str())).then(|| name.to_owned())
@@ -189,8 +190,8 @@ pub(super) fn enclosing_class_name<'t>(
     node: Node<'t>,
     src: &[u8],
 ) -> Option<String> {
-    ancestors(p, node)
-        .find(|n| n.kind_str() == "class_definition")?
+    p.up(node)
+        .and_then(|up| nearest_class(p, up))?
         .field("name")
         .map(|name| node_text(name, src).to_owned())
 }

@@ -5,10 +5,10 @@
 use tree_sitter::Node;
 
 use super::{FileFlow, callee_shown, one_line, step};
-use crate::consumers::index::{last_name, string_value};
+use crate::consumers::index::{last_name_of, string_value};
 use crate::consumers::{Anchor, Consumer, PatternCheck, Reached, Slot, Step};
 use crate::model::ConsumerKind;
-use crate::syntax::{NodeExt, Parents, char_column};
+use crate::syntax::{NodeExt, Parents, node_text};
 
 impl<'t, 'a> FileFlow<'t, 'a> {
     /// `callee(..., k=value)`: a typed field's default, or the callee's parameter / field `k`.
@@ -39,17 +39,15 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             }
             return;
         }
-        let callee_text = call
-            .field("function")
-            .map(|f| self.text(f))
-            .unwrap_or_default();
-        if last_name(callee_text) == "UUID" && name == "hex" {
+        let function = call.field("function");
+        if function.is_some_and(|f| last_name_of(f, self.src) == "UUID") && name == "hex" {
+            let callee_text = function.map(|f| self.text(f)).unwrap_or_default();
             out.push(step(
                 Reached::Direct(Consumer {
                     kind: ConsumerKind::UuidParse,
                     what: format!("`{}`", one_line(self.text(call))),
                     line: call.start_position().row + 1,
-                    column: char_column(call, self.src),
+                    column: self.columns.of(call),
                     pattern: None,
                 }),
                 trail,
@@ -64,7 +62,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                 callee,
                 slot: Slot::Keyword(name.to_owned()),
                 line: call.start_position().row + 1,
-                column: char_column(call, self.src),
+                column: self.columns.of(call),
             },
             trail,
             shown,
@@ -72,12 +70,12 @@ impl<'t, 'a> FileFlow<'t, 'a> {
     }
 
     /// The column or field a `default=` belongs to, when it expects a UUID or checks a format.
-    pub(super) fn typed_default(&self, p: &Parents<'t>, call: Node<'t>) -> Option<Consumer> {
+    pub(super) fn typed_default(&mut self, p: &Parents<'t>, call: Node<'t>) -> Option<Consumer> {
         let line = call.start_position().row + 1;
-        let column = char_column(call, self.src);
-        let callee = call
+        let column = self.columns.of(call);
+        let last = call
             .field("function")
-            .map(|f| self.text(f))
+            .map(|f| last_name_of(f, self.src))
             .unwrap_or_default();
         if self.types.column(call, self.src) {
             return Some(Consumer {
@@ -107,7 +105,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         if let Some(pattern) = pattern {
             return Some(Consumer {
                 kind: ConsumerKind::Pattern,
-                what: format!("`{}(pattern=...)`", last_name(callee)),
+                what: format!("`{last}(pattern=...)`"),
                 line,
                 column,
                 pattern: Some(pattern),
@@ -123,7 +121,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             kind: ConsumerKind::UuidAnnotation,
             what: format!("field `{field}: {}`", one_line(self.text(annotation))),
             line: assign.start_position().row + 1,
-            column: char_column(assign, self.src),
+            column: self.columns.of(assign),
             pattern: None,
         })
     }
@@ -160,10 +158,9 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         let Some(function) = call.field("function") else {
             return false;
         };
-        let callee_text = self.text(function);
-        let last = last_name(callee_text);
+        let last = last_name_of(function, self.src);
         let line = call.start_position().row + 1;
-        let column = char_column(call, self.src);
+        let column = self.columns.of(call);
         let mut cursor = args.walk();
         // Only the first two positional arguments are ever read (a pattern, an `isinstance` type).
         let positional: Vec<Node<'t>> = args
@@ -171,6 +168,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             .filter(|a| !matches!(a.kind_str(), "keyword_argument" | "comment"))
             .take(2)
             .collect();
+        let src = self.src;
         let direct = |kind, what: String, pattern| {
             step(
                 Reached::Direct(Consumer {
@@ -181,7 +179,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     pattern,
                 }),
                 trail,
-                format!("argument of `{callee_text}(...)`"),
+                format!("argument of `{}(...)`", node_text(function, src)),
             )
         };
         match last {

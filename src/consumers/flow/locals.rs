@@ -9,7 +9,8 @@ use super::{
 use crate::consumers::index::string_value;
 use crate::consumers::{Consumer, Reached, Slot, Step};
 use crate::model::ConsumerKind;
-use crate::syntax::{NodeExt, Parents, char_column, is_field};
+use crate::syntax::enclosing::nearest_definition;
+use crate::syntax::{NodeExt, Parents, is_field};
 
 impl<'t, 'a> FileFlow<'t, 'a> {
     pub(super) fn assignment(
@@ -32,7 +33,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     kind: ConsumerKind::UuidAnnotation,
                     what: format!("`{}: {}`", self.text(left), one_line(self.text(annotation))),
                     line: assign.start_position().row + 1,
-                    column: char_column(assign, self.src),
+                    column: self.columns.of(assign),
                     pattern: None,
                 }),
                 trail,
@@ -77,7 +78,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                             callee: class,
                             slot: Slot::Keyword(attr.to_owned()),
                             line: assign.start_position().row + 1,
-                            column: char_column(assign, self.src),
+                            column: self.columns.of(assign),
                         },
                         trail,
                         shown,
@@ -152,14 +153,12 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         if depth >= MAX_DEPTH {
             return;
         }
-        let mut node = ret;
-        let function = loop {
-            match p.of(node) {
-                Some(n) if n.kind_str() == "function_definition" => break n,
-                Some(n) if n.kind_str() == "lambda" || n.kind_str() == "class_definition" => return,
-                Some(n) => node = n,
-                None => return,
-            }
+        let Some(function) = p
+            .up(ret)
+            .and_then(|up| nearest_definition(p, up))
+            .filter(|d| d.kind_str() == "function_definition")
+        else {
+            return;
         };
         let Some(name) = function.field("name").map(|n| self.text(n)) else {
             return;

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::{FileFlow, WHOLE_FILE, enclosing_class, enclosing_scope, unknown};
 use crate::consumers::Callee;
-use crate::consumers::index::{Import, last_name};
+use crate::consumers::index::{Import, last_name_of};
 use crate::syntax::{NodeExt, Parents, is_field, node_text};
 use crate::util::words::WordIndex;
 
@@ -104,7 +104,7 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     }
                     (parent.kind_str() == "call"
                         && is_field(parent, "function", function)
-                        && last_name(node_text(function, src)) == name)
+                        && last_name_of(function, src) == name)
                         .then_some(parent)
                 })
                 .collect();
@@ -131,8 +131,35 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         (starts_upper && callee.class.is_none() && !callee.unknown_receiver).then_some(callee)
     }
 
-    /// Names a call's callee through the file's imports and definitions.
+    /// Names a call's callee through the file's imports and definitions. A method's receiver
+    /// may be a call (`a.f(x).g(y)`), named first: the calls of a chain are named from the
+    /// innermost out, and each call on a call is kept, so the sites of a chain of N calls cost
+    /// N between them, not N each.
     pub(super) fn callee_of(&mut self, p: &Parents<'t>, call: Node<'t>) -> Callee {
+        if let Some(known) = self.callees.get(&call.id()) {
+            return known.clone();
+        }
+        let mut chain = vec![call];
+        while let Some(receiver) = chain
+            .last()
+            .and_then(|c| receiver_call(*c))
+            .filter(|r| !self.callees.contains_key(&r.id()))
+        {
+            chain.push(receiver);
+        }
+        let mut callee = None;
+        for c in chain.into_iter().rev() {
+            let named = self.name_callee(p, c);
+            if receiver_call(c).is_some() {
+                self.callees.insert(c.id(), named.clone());
+            }
+            callee = Some(named);
+        }
+        callee.expect("the chain holds the call")
+    }
+
+    /// `callee_of` for one call, its receiver's callee already known when it is a call.
+    fn name_callee(&mut self, p: &Parents<'t>, call: Node<'t>) -> Callee {
         let plain = |name: &str, module: Option<String>, local: bool| Callee {
             name: name.to_owned(),
             module,
@@ -170,7 +197,11 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                     class: Some(Box::new(class)),
                     unknown_receiver: false,
                 };
-                let object_text = self.text(object);
+                // Only a name's text: a receiver's can be a whole chain of calls.
+                let object_text = match object.kind_str() {
+                    "identifier" => self.text(object),
+                    _ => "",
+                };
                 match object.kind_str() {
                     "identifier" if matches!(object_text, "self" | "cls") => {
                         match enclosing_class(p, call, self.src) {
@@ -211,10 +242,13 @@ impl<'t, 'a> FileFlow<'t, 'a> {
                         }
                     }
                     "attribute" => {
-                        let head = object_text.split('.').next().unwrap_or(object_text);
+                        // The text up to the first dot, then the rest only for a module.
+                        let bytes = &self.src[object.byte_range()];
+                        let dot = memchr::memchr(b'.', bytes).unwrap_or(bytes.len());
+                        let head = std::str::from_utf8(&bytes[..dot]).unwrap_or_default();
                         match self.names.imports.get(head) {
                             Some(Import { module, name: None }) => {
-                                let rest = &object_text[head.len()..];
+                                let rest = &self.text(object)[head.len()..];
                                 plain(attr, Some(format!("{module}{rest}")), false)
                             }
                             _ => unknown(attr),
@@ -226,6 +260,14 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             _ => plain("", None, false),
         }
     }
+}
+
+/// The call a method is called on: `a.f(x)` in `a.f(x).g(y)`.
+fn receiver_call(call: Node<'_>) -> Option<Node<'_>> {
+    call.field("function")
+        .filter(|f| f.kind_str() == "attribute")
+        .and_then(|f| f.field("object"))
+        .filter(|o| o.kind_str() == "call")
 }
 
 /// Every identifier in `scope` by text, in order, with the parent links on the way kept.
@@ -262,7 +304,7 @@ fn walk_calls<'t, 'a>(root: Node<'t>, src: &'a [u8]) -> FxHashMap<&'a str, Vec<N
         if n.kind_str() == "call"
             && let Some(f) = n.field("function")
         {
-            map.entry(last_name(node_text(f, src))).or_default().push(n);
+            map.entry(last_name_of(f, src)).or_default().push(n);
         }
         let mut cursor = n.walk();
         stack.extend(n.named_children(&mut cursor));

@@ -27,7 +27,8 @@ use super::{Callee, Reached, Step};
 use crate::classify::Value;
 use crate::config::TargetFormat;
 use crate::model::{FLOW_SEPARATOR, Shape};
-use crate::syntax::{NodeExt, Parents, is_field, node_text};
+use crate::syntax::enclosing::{nearest_class, nearest_function};
+use crate::syntax::{Columns, MAX_VALUE_DEPTH, NodeExt, Parents, is_field, node_text};
 
 /// How many hops (a local, a return) a value is followed through.
 const MAX_DEPTH: usize = 4;
@@ -59,6 +60,10 @@ pub struct FileFlow<'t, 'a> {
     /// Index of each element (of each positional argument, in an argument list), by container
     /// and element node id.
     indexes: FxHashMap<usize, FxHashMap<usize, usize>>,
+    /// The callee of each call on a call named so far, by node id (`callee_of`).
+    callees: FxHashMap<usize, Callee>,
+    /// The columns of the calls and assignments reached.
+    columns: Columns<'a>,
     /// Climbs left for the current site.
     budget: usize,
 }
@@ -76,6 +81,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
             indexes: FxHashMap::default(),
             calls: FxHashMap::default(),
             all_calls: None,
+            callees: FxHashMap::default(),
+            columns: Columns::new(src),
             budget: 0,
         }
     }
@@ -94,6 +101,8 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         node_text(node, self.src)
     }
 
+    /// From `node` up through what passes the value on (containers, wrappers, a walrus), at
+    /// most `MAX_VALUE_DEPTH` levels, to the place it ends.
     fn climb(
         &mut self,
         p: &Parents<'t>,
@@ -108,11 +117,16 @@ impl<'t, 'a> FileFlow<'t, 'a> {
         self.budget -= 1;
         let mut cur = node;
         let mut element: Option<usize> = None;
-        loop {
+        for _ in 0..MAX_VALUE_DEPTH {
             let Some(parent) = p.of(cur) else { return };
             match parent.kind_str() {
                 "parenthesized_expression" | "await" | "lambda" => {}
-                "boolean_operator" | "conditional_expression" => element = None,
+                "boolean_operator" | "conditional_expression" => {
+                    element = None;
+                    // The value passes a chain of them alike (`a or b or ...`).
+                    cur = p.top_of_choices(parent);
+                    continue;
+                }
                 "list" | "tuple" | "set" | "expression_list" => {
                     element = self.index_in(parent, cur);
                 }
@@ -225,28 +239,17 @@ fn one_line(text: &str) -> String {
     }
 }
 
-/// The function (or lambda) a node is in; `None` at module level.
+/// The function a node is in; `None` at module level.
 fn enclosing_scope<'t>(p: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
-    let mut cur = p.of(node);
-    while let Some(n) = cur {
-        if n.kind_str() == "function_definition" {
-            return Some(n);
-        }
-        cur = p.of(n);
-    }
-    None
+    p.up(node).and_then(|up| nearest_function(p, up))
 }
 
 /// The class whose method holds `node`.
 fn enclosing_class<'t, 's>(p: &Parents<'t>, node: Node<'t>, src: &'s [u8]) -> Option<&'s str> {
-    let mut cur = p.of(node);
-    while let Some(n) = cur {
-        if n.kind_str() == "class_definition" {
-            return n.field("name").map(|c| node_text(c, src));
-        }
-        cur = p.of(n);
-    }
-    None
+    p.up(node)
+        .and_then(|up| nearest_class(p, up))?
+        .field("name")
+        .map(|c| node_text(c, src))
 }
 
 /// The outermost node that is the site's value, and a sample of what a rewrite would put

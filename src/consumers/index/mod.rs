@@ -136,6 +136,16 @@ pub fn last_name(text: &str) -> &str {
     text.rsplit('.').next().unwrap_or(text).trim()
 }
 
+/// `last_name` of a node's text, reading only what follows its last dot: a callee's text can
+/// be a whole chain of calls (`a.f(x).g(y)...`), too long to read once per site.
+pub fn last_name_of<'s>(node: Node<'_>, src: &'s [u8]) -> &'s str {
+    let text = &src[node.byte_range()];
+    let after = memchr::memrchr(b'.', text).map_or(0, |dot| dot + 1);
+    std::str::from_utf8(&text[after..])
+        .unwrap_or_default()
+        .trim()
+}
+
 /// The content of a plain string literal (not an f-string), with `\\` unescaped unless raw.
 pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
     if node.kind_str() != "string" {

@@ -197,10 +197,6 @@ impl<'t> Site<'_, 't> {
     /// Whether the module binds `name` anywhere at its top level (a function runs after the
     /// module has loaded).
     fn module_binds(&self, name: &str) -> bool {
-        let mut root = self.node;
-        while let Some(parent) = self.parents.of(root) {
-            root = parent;
-        }
-        !bindings_of(root, name, self.src).is_empty()
+        !bindings_of(self.parents.root(), name, self.src).is_empty()
     }
 }
