@@ -69,6 +69,9 @@ pub(super) struct LineIndex<'a> {
     /// counts characters from there, so a line of thousands of sites is not counted again for
     /// each.
     last: Option<(usize, usize, usize)>,
+    /// The last line `line` returned, as (line number, end offset): the sites of one long line
+    /// look for its end once between them.
+    last_end: Option<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -78,6 +81,7 @@ impl<'a> LineIndex<'a> {
             starts: vec![0],
             scanned: 0,
             last: None,
+            last_end: None,
         }
     }
 
@@ -114,8 +118,32 @@ impl<'a> LineIndex<'a> {
         let line = self.line_number(offset);
         let start = self.starts[line - 1];
         let text = self.text;
-        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..])
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = match self.last_end {
+            Some((last_line, end)) if last_line == line => end,
+            _ => memchr::memchr(b'\n', &text.as_bytes()[offset..])
+                .map_or(text.len(), |i| offset + i + 1),
+        };
+        self.last_end = Some((line, end));
         &text[start..end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_whole_wherever_they_are_asked() {
+        let text = "a = 1\nb = [x, y, z]\r\n\nlast";
+        let mut lines = LineIndex::new(text);
+        let asked = [(0, "a = 1\n"), (4, "a = 1\n"), (6, "b = [x, y, z]\r\n")];
+        for (offset, line) in asked {
+            assert_eq!(lines.line(offset), line);
+        }
+        // Later on the same line, then the empty line, then the last (no newline).
+        assert_eq!(lines.line(12), "b = [x, y, z]\r\n");
+        assert_eq!(lines.line(21), "\n");
+        assert_eq!(lines.line(23), "last");
+        assert_eq!(lines.line_start(24), 22);
     }
 }
