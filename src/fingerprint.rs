@@ -52,7 +52,7 @@ pub fn statement_of<'t>(parents: &Parents<'t>, node: Node<'t>) -> (Node<'t>, usi
     // The nearest node that is a child of a block, or of a decorated definition in a block;
     // the root when there is none.
     let stmt = parents
-        .nearest(&STATEMENT, node, |n| match parents.of(n) {
+        .nearest_by_parent(&STATEMENT, node, |_, parent| match parent {
             None => true,
             Some(parent) => {
                 in_block(parent)

@@ -96,9 +96,8 @@ pub(super) enum BindingPosition {
 pub(super) fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<BindingPosition> {
     // The outermost of the targets the name is unpacked from (`a, (b, c) = ...`); `Parents`
     // keeps it, so the names of one deep nest of tuples or lists climb it once between them.
-    let child = p.nearest(&UNPACKED_FROM, ident, |n| {
-        p.of(n)
-            .is_none_or(|parent| !TARGET_CONTAINERS.contains(&parent.kind_str()))
+    let child = p.nearest_by_parent(&UNPACKED_FROM, ident, |_, parent| {
+        parent.is_none_or(|parent| !TARGET_CONTAINERS.contains(&parent.kind_str()))
     })?;
     let parent = p.of(child)?;
     let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());

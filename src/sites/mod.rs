@@ -265,11 +265,10 @@ fn make_site<'t>(
 static ERROR_OR_STATEMENT: Question = Question::new("nearest error or statement");
 
 fn in_error_region<'t>(p: &Parents<'t>, node: Node<'t>) -> bool {
-    p.nearest(&ERROR_OR_STATEMENT, node, |n| {
+    p.nearest_by_parent(&ERROR_OR_STATEMENT, node, |n, parent| {
         n.is_error()
             || n.is_missing()
-            || p.of(n)
-                .is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
+            || parent.is_some_and(|p| matches!(p.kind_str(), "block" | "module"))
     })
     .is_some_and(|n| n.is_error() || n.is_missing() || n.has_error())
 }

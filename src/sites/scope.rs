@@ -172,7 +172,7 @@ fn scope_from<'t>(p: &Parents<'t>, node: Node<'t>, in_default_or_annotation: boo
         };
         let is_field = |field: &str| is_field(parent, field, child);
         let into_default = || match in_default_or_annotation {
-            true => Verdict::Up,
+            true => Verdict::From(parent),
             false => Verdict::Found(Some(scope_from(p, parent, true))),
         };
         match parent.kind_str() {
@@ -197,9 +197,9 @@ fn scope_from<'t>(p: &Parents<'t>, node: Node<'t>, in_default_or_annotation: boo
                         false => Verdict::Found(Some(comprehension)),
                     }
                 }
-                _ => Verdict::Up,
+                _ => Verdict::From(parent),
             },
-            _ => Verdict::Up,
+            _ => Verdict::From(parent),
         }
     });
     scope.expect("a climb to the root finds a scope")

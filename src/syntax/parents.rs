@@ -80,10 +80,10 @@ impl<'t> Parents<'t> {
     }
 
     /// The answer to `question` at `start`: `verdict` is asked at `start`, then at the node it
-    /// sends the climb to (the parent, or an ancestor), until one gives the answer. A climb
-    /// stops at the first node that keeps an answer; a long one leaves its answer at the nodes
-    /// it passed after its first `SHORT_CLIMB` steps. So each climb costs at most that many
-    /// steps plus one for each node it is the first to pass: the sites of one deep expression
+    /// sends the climb to (the parent, or an ancestor), until one gives the answer. After its
+    /// first `SHORT_CLIMB` steps, a climb stops at the first node that keeps an answer and
+    /// leaves its own at the nodes it passed. So each climb costs at most that many steps plus
+    /// one for each node it is the first to pass: the sites of one deep expression
     /// (`a or b or ...`, a chain of calls, nested lambdas) climb its depth once between them,
     /// not once each, and the short climbs of ordinary code keep nothing.
     ///
@@ -96,27 +96,40 @@ impl<'t> Parents<'t> {
         start: Node<'t>,
         mut verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
     ) -> Option<Node<'t>> {
+        let mut node = start;
+        // The first steps neither look for a kept answer nor leave one: the short climbs of
+        // ordinary code never touch the table, and a long climb still stops at the first kept
+        // answer after them.
+        for _ in 0..SHORT_CLIMB {
+            count_step();
+            match verdict(node) {
+                Verdict::Up => node = self.up(node)?,
+                Verdict::From(ancestor) => node = ancestor,
+                Verdict::Found(found) => return found,
+            }
+        }
+        self.long_climb(question, node, verdict)
+    }
+
+    /// The rest of a climb `answer` started, past its first `SHORT_CLIMB` steps.
+    #[cold]
+    fn long_climb(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        mut verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
+    ) -> Option<Node<'t>> {
         let key = question.key();
         // `verdict` may ask another question: it then takes a new list.
         let mut passed = self.passed.take();
         let mut node = start;
-        let mut steps = 0;
         let found = loop {
             count_step();
-            let known = {
-                let answers = self.answers.borrow();
-                match answers.is_empty() {
-                    true => None,
-                    false => answers.get(&(key, node.id())).copied(),
-                }
-            };
+            let known = self.answers.borrow().get(&(key, node.id())).copied();
             if let Some(known) = known {
                 break known;
             }
-            if steps >= SHORT_CLIMB {
-                passed.push(node.id());
-            }
-            steps += 1;
+            passed.push(node.id());
             match verdict(node) {
                 Verdict::Up => match self.up(node) {
                     Some(parent) => node = parent,
@@ -132,6 +145,24 @@ impl<'t> Parents<'t> {
         }
         self.passed.set(passed);
         found
+    }
+
+    /// `nearest` for a test that reads the node's parent too (`None` at the root): the parent
+    /// is looked up once a step.
+    pub fn nearest_by_parent(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        is_it: impl Fn(Node<'t>, Option<Node<'t>>) -> bool,
+    ) -> Option<Node<'t>> {
+        self.answer(question, start, |node| {
+            let parent = self.of(node);
+            match (is_it(node, parent), parent) {
+                (true, _) => Verdict::Found(Some(node)),
+                (false, Some(parent)) => Verdict::From(self.above(parent)),
+                (false, None) => Verdict::Found(None),
+            }
+        })
     }
 
     /// The nearest of `start` and its ancestors that `is_it`, for `question` (see
@@ -153,10 +184,14 @@ impl<'t> Parents<'t> {
     /// through such a chain would cost its length for each site in it (quadratic in the sites
     /// of one statement); the climbs that use this treat binary operators as transparent.
     pub fn up(&self, node: Node<'t>) -> Option<Node<'t>> {
-        let parent = self.of(node)?;
+        Some(self.above(self.of(node)?))
+    }
+
+    /// Where [`Parents::up`] goes from a node whose parent is `parent`.
+    fn above(&self, parent: Node<'t>) -> Node<'t> {
         match Chain::of(parent) {
-            Some(Chain::Arithmetic) => Some(self.chain_top(parent, Chain::Arithmetic)),
-            _ => Some(parent),
+            Some(Chain::Arithmetic) => self.chain_top(parent, Chain::Arithmetic),
+            _ => parent,
         }
     }
 

@@ -82,7 +82,7 @@ fn end_of_climb<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8]) -> Node<'t> {
             ctx: &mut ctx,
         };
         match probe.step(parent, node) {
-            Step::Up => Verdict::Up,
+            Step::Up => Verdict::From(parent),
             Step::From(next) => Verdict::From(next),
             Step::Stop => Verdict::Found(Some(node)),
         }
