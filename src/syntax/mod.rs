@@ -49,7 +49,7 @@ static FIELDS: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
 /// levels below its name (`f(x=str(uuid4()))` is three); without a bound each of the N sites of
 /// `x = a or b or ...` (valid Python at any length), of a chain of calls or of nested lambdas
 /// climbs up to N levels, N² between them. A value nested deeper is left unnamed.
-pub const MAX_VALUE_DEPTH: usize = 64;
+pub const MAX_VALUE_DEPTH: usize = 32;
 
 pub trait NodeExt<'t> {
     /// The same as `Node::kind`, from a table.

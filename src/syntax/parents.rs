@@ -22,8 +22,10 @@ pub struct Parents<'t> {
     /// The highest node of the chain each node of a chain belongs to, by node id (a node's kind
     /// puts it in one kind of chain only).
     chain_tops: RefCell<FxHashMap<usize, Node<'t>>>,
-    /// The answers `answer` found, by question and node id.
-    answers: RefCell<FxHashMap<(usize, usize), Option<Node<'t>>>>,
+    /// The answers `answer` kept, by question and node id, as indexes into `found`.
+    answers: RefCell<FxHashMap<(usize, usize), u32>>,
+    /// The answers of the climbs that kept one (a node is 32 bytes, its index 4).
+    found: RefCell<Vec<Option<Node<'t>>>>,
     /// The nodes one `answer` climb passed (kept to save an allocation per climb).
     passed: Cell<Vec<usize>>,
 }
@@ -70,6 +72,7 @@ impl<'t> Parents<'t> {
             wide: RefCell::default(),
             chain_tops: RefCell::default(),
             answers: RefCell::default(),
+            found: RefCell::default(),
             passed: Cell::default(),
         }
     }
@@ -111,6 +114,16 @@ impl<'t> Parents<'t> {
         self.long_climb(question, node, verdict)
     }
 
+    /// `answer` for a climb known to be long: the table is used from the first step.
+    pub fn answer_long(
+        &self,
+        question: &'static Question,
+        start: Node<'t>,
+        verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
+    ) -> Option<Node<'t>> {
+        self.long_climb(question, start, verdict)
+    }
+
     /// The rest of a climb `answer` started, past its first `SHORT_CLIMB` steps.
     #[cold]
     fn long_climb(
@@ -123,13 +136,19 @@ impl<'t> Parents<'t> {
         // `verdict` may ask another question: it then takes a new list.
         let mut passed = self.passed.take();
         let mut node = start;
+        let mut steps = 0;
         let found = loop {
             count_step();
             let known = self.answers.borrow().get(&(key, node.id())).copied();
             if let Some(known) = known {
-                break known;
+                break self.found.borrow()[known as usize];
             }
-            passed.push(node.id());
+            // One node in `KEEP_EVERY` keeps the answer: a later climb passes at most that
+            // many nodes before it finds one.
+            if steps % KEEP_EVERY == 0 {
+                passed.push(node.id());
+            }
+            steps += 1;
             match verdict(node) {
                 Verdict::Up => match self.up(node) {
                     Some(parent) => node = parent,
@@ -139,9 +158,14 @@ impl<'t> Parents<'t> {
                 Verdict::Found(found) => break found,
             }
         };
-        let mut answers = self.answers.borrow_mut();
-        for id in passed.drain(..) {
-            answers.insert((key, id), found);
+        if !passed.is_empty() {
+            let mut kept = self.found.borrow_mut();
+            let index = u32::try_from(kept.len()).expect("fewer climbs than 2^32");
+            kept.push(found);
+            let mut answers = self.answers.borrow_mut();
+            for id in passed.drain(..) {
+                answers.insert((key, id), index);
+            }
         }
         self.passed.set(passed);
         found
@@ -363,3 +387,6 @@ const WIDE: usize = 16;
 /// Steps of a climb that leave no answer behind (`Parents::answer`). Ordinary code puts a site
 /// a few levels below its statement and a dozen below its function: its climbs keep nothing.
 const SHORT_CLIMB: usize = 16;
+
+/// Of the nodes a long climb passes, one in this many keeps its answer (`Parents::answer`).
+const KEEP_EVERY: usize = 8;

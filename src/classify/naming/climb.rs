@@ -41,7 +41,7 @@ pub(in crate::classify) fn climb<'t>(
     let mut climb = Climb {
         p,
         src,
-        evidence,
+        evidence: Some(evidence),
         ctx,
     };
     let mut node = start;
@@ -68,17 +68,16 @@ pub(in crate::classify) fn climb<'t>(
 /// one that stops), or the top it reaches. Each step is taken as a climb starting there would
 /// take it, whatever the levels below found, so that the answer is the node's own.
 fn end_of_climb<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8]) -> Node<'t> {
-    let (mut evidence, mut ctx) = (Vec::new(), Context::default());
-    let found = p.answer(&END_OF_CLIMB, from, |node| {
+    let mut ctx = Context::default();
+    let found = p.answer_long(&END_OF_CLIMB, from, |node| {
         let Some(parent) = p.up(node) else {
             return Verdict::Found(Some(node));
         };
-        evidence.clear();
         ctx = Context::default();
         let mut probe = Climb {
             p,
             src,
-            evidence: &mut evidence,
+            evidence: None,
             ctx: &mut ctx,
         };
         match probe.step(parent, node) {
@@ -96,7 +95,8 @@ static END_OF_CLIMB: Question = Question::new("node below where a naming climb s
 struct Climb<'a, 't> {
     p: &'a Parents<'t>,
     src: &'a [u8],
-    evidence: &'a mut Vec<Evidence>,
+    /// Where the names found go; `None` when only the way the climb goes is wanted.
+    evidence: Option<&'a mut Vec<Evidence>>,
     ctx: &'a mut Context,
 }
 
@@ -110,7 +110,9 @@ fn keyword_name<'s>(argument: Node<'_>, src: &'s [u8]) -> &'s str {
 
 impl<'t> Climb<'_, 't> {
     fn push(&mut self, name: String, source: NameSource) {
-        self.evidence.push(Evidence::new(name, source));
+        if let Some(evidence) = self.evidence.as_deref_mut() {
+            evidence.push(Evidence::new(name, source));
+        }
     }
 
     /// One step from `node` to its `parent`.
@@ -158,6 +160,9 @@ impl<'t> Climb<'_, 't> {
     /// `a or <value>`: the other operand names the value, and the object it reads from holds
     /// it.
     fn or_fallback(&mut self, parent: Node<'t>, node: Node<'t>) -> Step<'t> {
+        if self.evidence.is_none() {
+            return Step::Up;
+        }
         let other = if is_field(parent, "right", node) {
             "left"
         } else {
