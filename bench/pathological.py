@@ -10,7 +10,7 @@ minutes instead of a fraction of a second.
 
 With --chains it writes instead one statement per file in which each of the N sites sits one
 level deeper than the one before: `x = uuid4() or uuid4() or ...` (valid Python at any length, as
-are the `and` and conditional chains), a chain of N method calls, N nested lambdas, lists, calls,
+is the `and` chain), conditionals, a chain of N method calls, N nested lambdas, lists, calls,
 keyword arguments, dicts, comprehensions, walruses and f-strings in calls. A scan that climbs from
 each site through the levels above it shows here as quadratic: compare the instructions at 2,000
 and 8,000 (bench/README.md, "Files of unusual shape").
