@@ -123,6 +123,30 @@ fn pathological_shapes_scan_with_every_site() {
     }
 }
 
+/// The climbs that read at most a few dozen levels one by one still name every site of a long
+/// `or` chain, and of a conditional chain, by the target it is assigned to, and follow each
+/// value to where it is used: a chain is one expression to Python, however deep its tree.
+#[test]
+fn every_site_of_a_deep_chain_is_named_and_followed() {
+    let terms = 150;
+    let or_chain = vec!["str(uuid.uuid4())"; terms].join(" or ");
+    let conditionals = "str(uuid.uuid4()) if c else ".repeat(terms);
+    let text = format!(
+        "import uuid\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass Run:\n    run_id: uuid.UUID\n\n\n\
+         def make(c):\n    run_id = {or_chain}\n    return Run(run_id=run_id)\n\n\n\
+         def other(c):\n    run_id = {conditionals}None\n    return Run(run_id=run_id)\n"
+    );
+    let (_, json) = scan(&text, 2 * terms);
+    for site in json["sites"].as_array().unwrap() {
+        let at = format!("{}:{}", site["line"], site["column"]);
+        assert_eq!(site["name"], "run_id", "{at}");
+        let consumers = site["consumers"].as_array().unwrap();
+        assert_eq!(consumers.len(), 1, "{at}");
+        assert_eq!(consumers[0]["kind"], "uuid-annotation", "{at}");
+        assert_eq!(consumers[0]["detail"], "field `Run.run_id`", "{at}");
+    }
+}
+
 /// A file of one unusual shape and the number of sites it holds.
 #[derive(Debug, Clone)]
 enum Shape {
