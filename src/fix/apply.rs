@@ -139,7 +139,7 @@ pub fn reparse(
     edits: &[ByteEdit],
     new_text: &str,
 ) -> Option<Tree> {
-    if old.encoding != TextEncoding::Utf8 {
+    if old.encoding != TextEncoding::Utf8 || edits.len() > MAX_INCREMENTAL_EDITS {
         return None;
     }
     let starts: Vec<usize> = std::iter::once(0)
@@ -173,6 +173,12 @@ pub fn reparse(
     }
     parse_incremental(new_text, &tree)
 }
+
+/// Edits beyond which `reparse` leaves the file to a full parse. Tree-sitter walks down to the
+/// place of each edit, so editing the old tree costs the tree's depth there for each edit: the
+/// N sites of one deep expression (`a or b or ...`) would cost N times its depth. A full parse
+/// is linear in the text, and a file with this many edits has that many sites to pay for it.
+const MAX_INCREMENTAL_EDITS: usize = 64;
 
 /// The position after `bytes`, starting at `from`.
 fn advance(from: Point, bytes: &[u8]) -> Point {

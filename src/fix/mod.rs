@@ -195,4 +195,50 @@ mod tests {
         write_back(&path, b"x = 2\n", b"x = 3\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"x = 3\n");
     }
+
+    /// A rewrite of a function whose one statement is an `or` chain of `terms` terms, half of
+    /// them fixable (`str(uuid4())` named by `user_id`) and half not (the UUID object): the
+    /// outcome, and the steps `Parents` took.
+    fn rewrite_chain(terms: usize) -> (FileRewrite, u64) {
+        let chain = ["str(uuid.uuid4())", "uuid.uuid4()"]
+            .repeat(terms / 2)
+            .join(" or ");
+        let raw = format!(
+            "import uuid\n\n\ndef make_user(c):\n    user_id = {chain}\n    return user_id\n"
+        );
+        let before = crate::syntax::parents::STEPS.with(|s| s.get());
+        let outcome = rewrite_source(
+            raw.into_bytes(),
+            Path::new("users.py"),
+            &Config::default(),
+            &RewriteOptions::default(),
+        )
+        .unwrap();
+        let steps = crate::syntax::parents::STEPS.with(|s| s.get()) - before;
+        (outcome, steps)
+    }
+
+    /// Every fixable site of a deep chain is rewritten, each once, `import uuid` stays for the
+    /// sites left, and the climbs of the rewrite (the imports it may remove, the reads left)
+    /// grow linearly with the sites, not with the sites times the depth.
+    #[test]
+    fn a_deep_chain_is_rewritten_whole_in_linear_steps() {
+        let (small, small_steps) = rewrite_chain(250);
+        let (large, large_steps) = rewrite_chain(1_000);
+        for (outcome, terms) in [(&small, 250), (&large, 1_000)] {
+            assert_eq!(outcome.sites_rewritten, terms / 2);
+            assert_eq!(outcome.manual.len(), terms / 2);
+            let new = String::from_utf8(outcome.rewritten.clone().unwrap()).unwrap();
+            assert_eq!(
+                new.matches("UnifiedIdGenerator.generate_base_id(\"user\")")
+                    .count(),
+                terms / 2
+            );
+            assert!(new.contains("import uuid\n"));
+        }
+        assert!(
+            large_steps < 6 * small_steps,
+            "{small_steps} steps for 250 terms, {large_steps} for 1,000"
+        );
+    }
 }

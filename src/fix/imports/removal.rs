@@ -11,7 +11,7 @@ use super::{
     line_end, line_start, squeeze,
 };
 use crate::plan::TextEdit;
-use crate::syntax::{NodeExt, node_text};
+use crate::syntax::{NodeExt, Parents, Question, Verdict, node_text};
 
 /// Bindings of the uuid module or `uuid4` whose name a rewritten site used and that nothing
 /// reads any more. Each import statement is judged by the reads it binds (its function, its
@@ -30,13 +30,13 @@ pub(super) fn removals(
         return Vec::new();
     }
     let src = text.as_bytes();
+    // The climbs below go through `Parents`, which keeps their answers: every occurrence of a
+    // name in one deep expression (`a or b or ...`) must not climb its whole depth.
+    let p = Parents::new(tree);
     // Every import of uuid names `uuid` in its text.
     let mut statements: Vec<Node<'_>> = Vec::new();
     for at in memchr::memmem::find_iter(src, b"uuid") {
-        let Some(stmt) = root
-            .descendant_for_byte_range(at, at + 4)
-            .and_then(enclosing_import)
-        else {
+        let Some(stmt) = enclosing_import(&p, p.deepest_holding(at, at + 4)) else {
             continue;
         };
         if statements.last().is_none_or(|s| s.id() != stmt.id()) {
@@ -54,9 +54,9 @@ pub(super) fn removals(
                         .iter()
                         .any(|(_, local)| local == name)
                 })
-                .map(|&stmt| binding_scope(stmt).id())
+                .map(|&stmt| binding_scope(&p, stmt).id())
                 .collect();
-            (name, remaining_reads(root, text, name, &binders, replaced))
+            (name, remaining_reads(&p, text, name, &binders, replaced))
         })
         .collect();
     let mut edits = Vec::new();
@@ -68,7 +68,7 @@ pub(super) fn removals(
         if from && !from_uuid {
             continue;
         }
-        let scope = binding_scope(stmt).id();
+        let scope = binding_scope(&p, stmt).id();
         let items = import_items(stmt);
         let remove: Vec<bool> = items
             .iter()
@@ -88,42 +88,44 @@ pub(super) fn removals(
 }
 
 /// The `import` or `from ... import` statement a node is part of; none inside an error region.
-fn enclosing_import(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = Some(node);
-    while let Some(n) = current {
-        match n.kind_str() {
-            "import_statement" | "import_from_statement" => {
-                return (!n.has_error()).then_some(n);
-            }
-            "block" | "module" | "ERROR" => return None,
-            _ => current = n.parent(),
-        }
-    }
-    None
+fn enclosing_import<'t>(p: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    p.nearest(&IMPORT_OR_BLOCK, node, |n| {
+        matches!(
+            n.kind_str(),
+            "import_statement" | "import_from_statement" | "block" | "module" | "ERROR"
+        )
+    })
+    .filter(|n| matches!(n.kind_str(), "import_statement" | "import_from_statement"))
+    .filter(|n| !n.has_error())
 }
+
+static IMPORT_OR_BLOCK: Question = Question::new("nearest import statement, block or error");
 
 /// The namespace a statement binds its names in: the function or class whose body holds it,
 /// else the module. (Lambdas and comprehensions cannot hold an import.)
-fn binding_scope(node: Node<'_>) -> Node<'_> {
-    let mut child = node;
-    while let Some(parent) = child.parent() {
-        if matches!(
-            parent.kind_str(),
-            "function_definition" | "class_definition"
-        ) && parent.field("body").is_some_and(|b| b.id() == child.id())
+fn binding_scope<'t>(p: &Parents<'t>, node: Node<'t>) -> Node<'t> {
+    p.answer(&BINDING_SCOPE, node, |child| match p.up(child) {
+        None => Verdict::Found(Some(child)),
+        Some(parent)
+            if matches!(
+                parent.kind_str(),
+                "function_definition" | "class_definition"
+            ) && parent.field("body").is_some_and(|b| b.id() == child.id()) =>
         {
-            return parent;
+            Verdict::Found(Some(parent))
         }
-        child = parent;
-    }
-    child
+        Some(parent) => Verdict::From(parent),
+    })
+    .expect("a climb to the root finds a namespace")
 }
+
+static BINDING_SCOPE: Question = Question::new("namespace an import binds in");
 
 /// The scope whose binding a read at `node` sees, as Python resolves names: the nearest
 /// function around it that binds the name (`binders`), the class body it stands in directly
 /// when that class binds it (methods do not see class names), else the module.
-fn resolving_scope<'t>(node: Node<'t>, binders: &HashSet<usize>) -> Node<'t> {
-    let mut scope = binding_scope(node);
+fn resolving_scope<'t>(p: &Parents<'t>, node: Node<'t>, binders: &HashSet<usize>) -> Node<'t> {
+    let mut scope = binding_scope(p, node);
     let mut innermost = true;
     loop {
         let binds = binders.contains(&scope.id());
@@ -134,7 +136,7 @@ fn resolving_scope<'t>(node: Node<'t>, binders: &HashSet<usize>) -> Node<'t> {
             _ => return scope,
         }
         innermost = false;
-        scope = binding_scope(scope);
+        scope = binding_scope(p, scope);
     }
 }
 
@@ -163,7 +165,7 @@ fn is_identifier_byte(b: u8) -> bool {
 /// statements (conservatively: any identifier with that text but attribute and keyword names,
 /// and a string equal to it (`__all__`)); `binders` are the scopes with their own import of it.
 fn remaining_reads(
-    root: Node<'_>,
+    p: &Parents<'_>,
     text: &str,
     name: &str,
     binders: &HashSet<usize>,
@@ -178,47 +180,43 @@ fn remaining_reads(
         if !whole_word || replaced(at, end) {
             continue;
         }
-        let Some(node) = root.descendant_for_byte_range(at, end) else {
-            continue;
-        };
-        let mut in_import = false;
-        let mut current = Some(node);
-        while let Some(n) = current {
-            if matches!(
-                n.kind_str(),
-                "import_statement" | "import_from_statement" | "future_import_statement"
-            ) {
-                in_import = true;
-                break;
-            }
-            current = n.parent();
-        }
+        let node = p.deepest_holding(at, end);
+        let in_import = p
+            .nearest(&IMPORT, node, |n| {
+                matches!(
+                    n.kind_str(),
+                    "import_statement" | "import_from_statement" | "future_import_statement"
+                )
+            })
+            .is_some();
         if in_import {
             continue;
         }
         let exact = node.start_byte() == at && node.end_byte() == end;
         let read = match node.kind_str() {
             "identifier" if exact => {
-                if node.parent().is_some_and(|p| {
-                    matches!(p.kind_str(), "global_statement" | "nonlocal_statement")
+                if p.of(node).is_some_and(|parent| {
+                    matches!(parent.kind_str(), "global_statement" | "nonlocal_statement")
                 }) {
                     return Reads::All;
                 }
-                !is_name_only(node)
+                !is_name_only(p, node)
             }
             "string_content" => exact,
             _ => false,
         };
         if read {
-            scopes.insert(resolving_scope(node, binders).id());
+            scopes.insert(resolving_scope(p, node, binders).id());
         }
     }
     Reads::Scopes(scopes)
 }
 
+static IMPORT: Question = Question::new("import statement a node is part of");
+
 /// An identifier that names an attribute or a keyword, not a variable.
-fn is_name_only(ident: Node<'_>) -> bool {
-    let Some(parent) = ident.parent() else {
+fn is_name_only<'t>(p: &Parents<'t>, ident: Node<'t>) -> bool {
+    let Some(parent) = p.of(ident) else {
         return false;
     };
     let field = match parent.kind_str() {
