@@ -99,7 +99,12 @@ pub(super) fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<B
     let child = p.nearest_by_parent(&UNPACKED_FROM, ident, |_, parent| {
         parent.is_none_or(|parent| !TARGET_CONTAINERS.contains(&parent.kind_str()))
     })?;
-    let parent = p.of(child)?;
+    position_under(p.of(child)?, child)
+}
+
+/// What `parent` makes of a name reached through `child`, the outermost target it is unpacked
+/// from (`binding_position`).
+pub(super) fn position_under(parent: Node<'_>, child: Node<'_>) -> Option<BindingPosition> {
     let is_field = |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
     match parent.kind_str() {
         "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
@@ -121,7 +126,7 @@ pub(super) fn binding_position<'t>(p: &Parents<'t>, ident: Node<'t>) -> Option<B
 }
 
 /// What a name can be unpacked from on its way to its binding (`binding_position`).
-const TARGET_CONTAINERS: [&str; 9] = [
+pub(super) const TARGET_CONTAINERS: [&str; 9] = [
     "pattern_list",
     "tuple_pattern",
     "list_pattern",

@@ -496,43 +496,17 @@ mod tests {
             false
         }
 
+        /// The climb only: what each parent makes of the name is `imports::position_under`.
         pub(super) fn binding_position(ident: Node<'_>) -> Option<imports::BindingPosition> {
-            use imports::BindingPosition;
             let mut child = ident;
-            while let Some(parent) = child.parent() {
-                let is_field =
-                    |field: &str| parent.field(field).map(|n| n.id()) == Some(child.id());
-                return match parent.kind_str() {
-                    "pattern_list"
-                    | "tuple_pattern"
-                    | "list_pattern"
-                    | "list_splat_pattern"
-                    | "dictionary_splat_pattern"
-                    | "as_pattern_target"
-                    | "parenthesized_expression"
-                    | "tuple"
-                    | "list" => {
-                        child = parent;
-                        continue;
-                    }
-                    "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                        is_field("left").then_some(BindingPosition::Bind)
-                    }
-                    "as_pattern" => is_field("alias").then_some(BindingPosition::Bind),
-                    "named_expression" | "function_definition" | "class_definition" => {
-                        is_field("name").then_some(BindingPosition::Bind)
-                    }
-                    "default_parameter" | "typed_default_parameter" => {
-                        is_field("name").then_some(BindingPosition::Bind)
-                    }
-                    "typed_parameter" => (!is_field("type")).then_some(BindingPosition::Bind),
-                    "parameters" | "lambda_parameters" => Some(BindingPosition::Bind),
-                    "global_statement" => Some(BindingPosition::Global),
-                    "nonlocal_statement" => Some(BindingPosition::Nonlocal),
-                    _ => None,
-                };
-            }
-            None
+            let parent = loop {
+                let parent = child.parent()?;
+                if !imports::TARGET_CONTAINERS.contains(&parent.kind_str()) {
+                    break parent;
+                }
+                child = parent;
+            };
+            imports::position_under(parent, child)
         }
     }
 

@@ -48,7 +48,8 @@ static FIELDS: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
 /// it (`classify`'s naming) or where it goes (`consumers`' flow). Real code puts a value a few
 /// levels below its name (`f(x=str(uuid4()))` is three); without a bound each of the N sites of
 /// `x = a or b or ...` (valid Python at any length), of a chain of calls or of nested lambdas
-/// climbs up to N levels, N² between them. A value nested deeper is left unnamed.
+/// climbs up to N levels, N² between them. Past this depth the naming goes on only to where it
+/// would stop, and the flow only through chains of `or`, `and` and conditionals.
 pub const MAX_VALUE_DEPTH: usize = 32;
 
 pub trait NodeExt<'t> {
@@ -164,22 +165,7 @@ mod tests {
         src.push_str("y = 1\n");
         let tree = crate::syntax::parse::parse(&src, None).unwrap();
         let mut columns = Columns::new(src.as_bytes());
-        let mut cursor = tree.walk();
-        let mut nodes = Vec::new();
-        loop {
-            nodes.push(cursor.node());
-            if cursor.goto_first_child() {
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break;
-                }
-            }
-            if cursor.node().id() == tree.root_node().id() {
-                break;
-            }
-        }
+        let nodes = crate::syntax::fixtures::nodes_of(&tree);
         assert!(nodes.len() > 4_000);
         // Forwards, then backwards.
         for node in nodes.iter().chain(nodes.iter().rev()) {

@@ -111,22 +111,13 @@ impl<'t> Parents<'t> {
                 Verdict::Found(found) => return found,
             }
         }
-        self.long_climb(question, node, verdict)
+        self.answer_long(question, node, verdict)
     }
 
-    /// `answer` for a climb known to be long: the table is used from the first step.
-    pub fn answer_long(
-        &self,
-        question: &'static Question,
-        start: Node<'t>,
-        verdict: impl FnMut(Node<'t>) -> Verdict<'t>,
-    ) -> Option<Node<'t>> {
-        self.long_climb(question, start, verdict)
-    }
-
-    /// The rest of a climb `answer` started, past its first `SHORT_CLIMB` steps.
+    /// `answer` for a climb known to be long (and the rest of one `answer` started, past its
+    /// first `SHORT_CLIMB` steps): the table is used from the first step.
     #[cold]
-    fn long_climb(
+    pub fn answer_long(
         &self,
         question: &'static Question,
         start: Node<'t>,

@@ -68,12 +68,11 @@ pub(in crate::classify) fn climb<'t>(
 /// one that stops), or the top it reaches. Each step is taken as a climb starting there would
 /// take it, whatever the levels below found, so that the answer is the node's own.
 fn end_of_climb<'t>(p: &Parents<'t>, from: Node<'t>, src: &[u8]) -> Node<'t> {
-    let mut ctx = Context::default();
     let found = p.answer_long(&END_OF_CLIMB, from, |node| {
         let Some(parent) = p.up(node) else {
             return Verdict::Found(Some(node));
         };
-        ctx = Context::default();
+        let mut ctx = Context::default();
         let mut probe = Climb {
             p,
             src,
